@@ -1,0 +1,122 @@
+"""The app shell: skip link, navigation bar and page frame."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from hitrec_app import routes
+from hitrec_app.state.base import AuthState
+
+
+def nav_link(label: str, href: str) -> rx.Component:
+    return rx.link(label, href=href, weight="medium", size="3", underline="hover")
+
+
+def _account_menu() -> rx.Component:
+    return rx.cond(
+        AuthState.signed_in,
+        rx.hstack(
+            rx.cond(AuthState.is_admin, nav_link("Admin", routes.ADMIN_USERS)),
+            rx.link(
+                rx.hstack(rx.icon("circle-user", size=18), rx.text(AuthState.display_name)),
+                href=routes.PROFILE,
+                aria_label="Your profile",
+                weight="medium",
+            ),
+            rx.button("Sign out", on_click=AuthState.sign_out, variant="soft", size="2"),
+            spacing="4",
+            align="center",
+            wrap="wrap",
+        ),
+        rx.hstack(
+            nav_link("Sign in", routes.SIGN_IN),
+            rx.link(rx.button("Join the studio", size="2"), href=routes.SIGN_UP),
+            spacing="4",
+            align="center",
+        ),
+    )
+
+
+def navbar() -> rx.Component:
+    return rx.box(
+        rx.hstack(
+            rx.link(
+                rx.hstack(
+                    rx.icon("clapperboard", size=22),
+                    rx.heading("hitrec", size="5", weight="bold"),
+                    align="center",
+                    spacing="2",
+                ),
+                href=routes.HOME,
+                underline="none",
+                aria_label="hitrec home",
+                color_scheme="gray",
+                high_contrast=True,
+            ),
+            rx.hstack(nav_link("Home", routes.HOME), spacing="4", align="center"),
+            rx.spacer(),
+            _account_menu(),
+            align="center",
+            spacing="5",
+            wrap="wrap",
+            width="100%",
+            max_width="1100px",
+            margin_x="auto",
+            padding_x="1em",
+            padding_y="0.75em",
+        ),
+        as_="nav",
+        aria_label="Main",
+        border_bottom="1px solid var(--gray-a5)",
+        background="var(--color-panel-solid)",
+        position="sticky",
+        top="0",
+        z_index="10",
+        width="100%",
+    )
+
+
+def page(*children: rx.Component, title: str = "") -> rx.Component:
+    return rx.box(
+        rx.el.a(
+            "Skip to content",
+            href="#main",
+            class_name="skip-link",
+        ),
+        navbar(),
+        rx.box(
+            rx.heading(title, size="7", margin_bottom="0.5em") if title else rx.fragment(),
+            *children,
+            as_="main",
+            id="main",
+            width="100%",
+            max_width="1100px",
+            margin_x="auto",
+            padding="1.25em 1em 4em",
+        ),
+        min_height="100vh",
+    )
+
+
+def error_callout(message) -> rx.Component:  # noqa: ANN001
+    return rx.cond(
+        message != "",
+        rx.callout(message, icon="triangle-alert", color_scheme="red", role="alert", width="100%"),
+    )
+
+
+def success_callout(message) -> rx.Component:  # noqa: ANN001
+    return rx.cond(
+        message != "",
+        rx.callout(message, icon="check", color_scheme="green", role="status", width="100%"),
+    )
+
+
+def labelled_input(label: str, name: str, **props) -> rx.Component:
+    field_id = f"field-{name}"
+    return rx.vstack(
+        rx.el.label(label, html_for=field_id, style={"fontWeight": 500}),
+        rx.input(name=name, id=field_id, width="100%", size="3", **props),
+        spacing="1",
+        width="100%",
+    )

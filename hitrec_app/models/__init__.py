@@ -1,0 +1,45 @@
+"""SQLModel tables. The schema itself changes only through Alembic migrations."""
+
+from hitrec_app.models.accounts import LoginAttempt, User, UserSession
+from hitrec_app.models.creative import Challenge, Record, RecordAuthor, RecordSource
+from hitrec_app.models.drafts import Draft, DraftCollaborator
+from hitrec_app.models.live import LiveEntry, LiveRound, LiveSession
+from hitrec_app.models.money import (
+    PayProposal,
+    PayProposalLine,
+    PayProposalVersion,
+    Payout,
+    Production,
+    ProductionContribution,
+    RevenueEntry,
+    Vote,
+)
+from hitrec_app.models.social import Comment, Notification
+from hitrec_app.models.types import UTCDateTime, utcnow
+
+__all__ = [
+    "Challenge",
+    "Comment",
+    "Draft",
+    "DraftCollaborator",
+    "LiveEntry",
+    "LiveRound",
+    "LiveSession",
+    "LoginAttempt",
+    "Notification",
+    "PayProposal",
+    "PayProposalLine",
+    "PayProposalVersion",
+    "Payout",
+    "Production",
+    "ProductionContribution",
+    "Record",
+    "RecordAuthor",
+    "RecordSource",
+    "RevenueEntry",
+    "UTCDateTime",
+    "User",
+    "UserSession",
+    "Vote",
+    "utcnow",
+]

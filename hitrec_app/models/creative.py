@@ -1,0 +1,72 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlmodel import Field, SQLModel, UniqueConstraint
+
+from hitrec_app.models.fields import created_at, fk, timestamp
+
+RECORD_KINDS = ("text", "image", "audio", "video")
+CHALLENGE_STATES = ("draft", "open", "closed")
+
+
+class Challenge(SQLModel, table=True):
+    __tablename__ = "challenges"
+
+    id: int | None = Field(default=None, primary_key=True)
+    host_id: int = fk("users.id")
+    title: str = Field(max_length=200)
+    prompt: str = Field(default="")
+    instructions: str = Field(default="")
+    # Comma-separated subset of RECORD_KINDS.
+    accepted_kinds: str = Field(default="text,image,audio,video", max_length=64)
+    state: str = Field(default="draft", max_length=16, index=True)
+    deadline: datetime | None = timestamp(index=True)
+    production_id: int | None = fk("productions.id", nullable=True)
+    pool_cents: int | None = Field(default=None)
+    contributors_share_bps: int | None = Field(default=None)
+    created_at: datetime = created_at()
+    closed_at: datetime | None = timestamp()
+
+
+class Record(SQLModel, table=True):
+    __tablename__ = "records"
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=16, index=True)
+    title: str = Field(max_length=200)
+    description: str = Field(default="")
+    body: str | None = Field(default=None)  # Markdown, for text records
+    file_path: str | None = Field(default=None, max_length=255)  # under the upload dir
+    thumbnail_path: str | None = Field(default=None, max_length=255)
+    mime_type: str | None = Field(default=None, max_length=100)
+    challenge_id: int | None = fk("challenges.id", nullable=True)
+    submitted_by_id: int = fk("users.id")
+    tags: str = Field(default="", max_length=500)
+    withdrawn_at: datetime | None = timestamp()
+    created_at: datetime = created_at()
+
+
+class RecordAuthor(SQLModel, table=True):
+    """Credit on a record: a co-written story credits all its writers."""
+
+    __tablename__ = "record_authors"
+    __table_args__ = (UniqueConstraint("record_id", "user_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    record_id: int = fk("records.id")
+    user_id: int = fk("users.id")
+    # Authorship share in basis points (e.g. from a co-edited draft); None if undivided.
+    share_bps: int | None = Field(default=None)
+
+
+class RecordSource(SQLModel, table=True):
+    """Remix lineage: `record_id` cites `source_id`."""
+
+    __tablename__ = "record_sources"
+    __table_args__ = (UniqueConstraint("record_id", "source_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    record_id: int = fk("records.id")
+    source_id: int = fk("records.id")
+    created_at: datetime = created_at()

@@ -1,0 +1,1 @@
+"""Real-time rooms: shared states linked to a room token, pushed from anywhere."""

@@ -1,0 +1,1 @@
+"""Domain logic. No reflex here: plain functions taking a keyword-only `session`."""

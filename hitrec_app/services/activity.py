@@ -1,0 +1,57 @@
+"""The studio's recent activity, as shown on the home page."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlmodel import Session, select
+
+from hitrec_app.models import Challenge, Record, User
+
+
+@dataclass(frozen=True)
+class ActivityItem:
+    at: datetime
+    text: str
+    link: str
+
+
+def recent_activity(*, session: Session, limit: int = 12) -> list[ActivityItem]:
+    items: list[ActivityItem] = []
+    for user in session.exec(select(User).order_by(User.created_at.desc()).limit(limit)):  # type: ignore[attr-defined]
+        items.append(
+            ActivityItem(user.created_at, f"{user.display_name} joined the studio", f"/u/{user.username}")
+        )
+    challenges = session.exec(
+        select(Challenge, User)
+        .join(User, User.id == Challenge.host_id)  # type: ignore[arg-type]
+        .where(Challenge.state != "draft")
+        .order_by(Challenge.created_at.desc())  # type: ignore[attr-defined]
+        .limit(limit)
+    )
+    for challenge, host in challenges:
+        items.append(
+            ActivityItem(
+                challenge.created_at,
+                f"{host.display_name} posted the challenge “{challenge.title}”",
+                f"/challenges/{challenge.id}",
+            )
+        )
+    records = session.exec(
+        select(Record, User)
+        .join(User, User.id == Record.submitted_by_id)  # type: ignore[arg-type]
+        .where(Record.withdrawn_at.is_(None))  # type: ignore[union-attr]
+        .order_by(Record.created_at.desc())  # type: ignore[attr-defined]
+        .limit(limit)
+    )
+    for record, author in records:
+        items.append(
+            ActivityItem(
+                record.created_at,
+                f"{author.display_name} submitted the {record.kind} record “{record.title}”",
+                f"/records/{record.id}",
+            )
+        )
+    items.sort(key=lambda item: item.at, reverse=True)
+    return items[:limit]

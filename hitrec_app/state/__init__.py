@@ -1,0 +1,1 @@
+"""Reflex states: thin; they call services and hold what the pages show."""

@@ -1,0 +1,24 @@
+"""Reflex configuration: every setting can be overridden from the environment.
+
+HITREC_DATABASE_URL  database (default: SQLite file under data/)
+REFLEX_REDIS_URL     Redis for state (default: none -> in-process state)
+HITREC_PORT          port of `reflex run --env prod` (default 3000)
+HITREC_SECRET_KEY    secret for signed tokens (default: generated once into data/)
+"""
+
+import os
+
+import reflex as rx
+
+from hitrec_app.settings import settings
+
+config = rx.Config(
+    app_name="hitrec_app",
+    db_url=settings.database_url,
+    redis_url=os.environ.get("REFLEX_REDIS_URL") or None,
+    frontend_port=int(os.environ.get("HITREC_PORT", "3000")),
+    backend_port=int(os.environ.get("HITREC_BACKEND_PORT", "8000")),
+    telemetry_enabled=False,
+    show_built_with_reflex=False,
+    disable_plugins=[rx.plugins.SitemapPlugin],
+)
