@@ -2,10 +2,10 @@
 
 from logging.config import fileConfig
 
-from alembic import context
 from sqlmodel import SQLModel
 
 import hitrec_app.models  # noqa: F401  (registers every table)
+from alembic import context
 from hitrec_app.db import get_engine
 from hitrec_app.models.types import UTCDateTime
 from hitrec_app.settings import settings
@@ -36,8 +36,13 @@ def _compare_type(context, inspected_column, metadata_column, inspected_type, me
 
 
 def run_migrations_offline() -> None:
-    context.configure(url=_url(), target_metadata=target_metadata, literal_binds=True,
-                      render_as_batch=True, render_item=_render_item)
+    context.configure(
+        url=_url(),
+        target_metadata=target_metadata,
+        literal_binds=True,
+        render_as_batch=True,
+        render_item=_render_item,
+    )
     with context.begin_transaction():
         context.run_migrations()
 

@@ -23,11 +23,13 @@ def main(argv: list[str] | None = None) -> int:
         with session_scope(write=True) as session:
             if args.command == "demo":
                 loaded = demo.load_demo(session=session)
-                print("demo data loaded; every demo password is", demo.DEMO_PASSWORD) if loaded \
-                    else print("the database already has users: demo data left alone")
+                print(
+                    "demo data loaded; every demo password is", demo.DEMO_PASSWORD
+                ) if loaded else print("the database already has users: demo data left alone")
             else:
-                user = accounts.set_role(session=session, actor_id=None, username=args.username,
-                                         role=args.role)
+                user = accounts.set_role(
+                    session=session, actor_id=None, username=args.username, role=args.role
+                )
                 print(f"{user.username} is now {user.role}")
     except ServiceError as err:
         print(f"error: {err}", file=sys.stderr)

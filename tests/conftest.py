@@ -14,10 +14,10 @@ os.environ.setdefault("REFLEX_UPLOADED_FILES_DIR", str(_DATA / "uploads"))
 os.environ.setdefault("HITREC_SECRET_KEY", "test-secret-key-not-for-production")
 
 import pytest  # noqa: E402
-from alembic import command  # noqa: E402
 from alembic.config import Config  # noqa: E402
 from sqlmodel import Session  # noqa: E402
 
+from alembic import command  # noqa: E402
 from hitrec_app.db import get_engine  # noqa: E402
 from hitrec_app.settings import PROJECT_ROOT  # noqa: E402
 

@@ -13,8 +13,9 @@ PASSWORD = "correct horse battery"
 _seq = itertools.count(1)
 
 
-def make_user(session: Session, username: str | None = None, *, role: str = "member",
-              password: str = PASSWORD) -> User:
+def make_user(
+    session: Session, username: str | None = None, *, role: str = "member", password: str = PASSWORD
+) -> User:
     name = username or f"user{next(_seq)}"
     user = accounts.sign_up(session=session, username=name, password=password, accept_terms=True)
     user.role = role

@@ -38,7 +38,7 @@ def _account_menu() -> rx.Component:
 
 
 def navbar() -> rx.Component:
-    return rx.box(
+    return rx.el.nav(
         rx.hstack(
             rx.link(
                 rx.hstack(
@@ -65,14 +65,15 @@ def navbar() -> rx.Component:
             padding_x="1em",
             padding_y="0.75em",
         ),
-        as_="nav",
         aria_label="Main",
-        border_bottom="1px solid var(--gray-a5)",
-        background="var(--color-panel-solid)",
-        position="sticky",
-        top="0",
-        z_index="10",
-        width="100%",
+        style={
+            "borderBottom": "1px solid var(--gray-a5)",
+            "background": "var(--color-panel-solid)",
+            "position": "sticky",
+            "top": "0",
+            "zIndex": "10",
+            "width": "100%",
+        },
     )
 
 
@@ -84,15 +85,17 @@ def page(*children: rx.Component, title: str = "") -> rx.Component:
             class_name="skip-link",
         ),
         navbar(),
-        rx.box(
+        rx.el.main(
             rx.heading(title, size="7", margin_bottom="0.5em") if title else rx.fragment(),
             *children,
-            as_="main",
             id="main",
-            width="100%",
-            max_width="1100px",
-            margin_x="auto",
-            padding="1.25em 1em 4em",
+            style={
+                "width": "100%",
+                "maxWidth": "1100px",
+                "margin": "0 auto",
+                "padding": "1.25em 1em 4em",
+                "boxSizing": "border-box",
+            },
         ),
         min_height="100vh",
     )

@@ -25,22 +25,42 @@ def sign_up() -> rx.Component:
             rx.vstack(
                 rx.heading("Join the studio", size="7", as_="h1"),
                 error_callout(SignUpState.error),
-                labelled_input("Username", "username", required=True, auto_complete="username",
-                               placeholder="3-32 letters, digits, - or _"),
+                labelled_input(
+                    "Username",
+                    "username",
+                    required=True,
+                    auto_complete="username",
+                    placeholder="3-32 letters, digits, - or _",
+                ),
                 labelled_input("Display name", "display_name", placeholder="How others see you"),
-                labelled_input("Password", "password", type="password", required=True,
-                               auto_complete="new-password", placeholder="At least 10 characters"),
-                labelled_input("Repeat password", "password_confirm", type="password",
-                               required=True, auto_complete="new-password"),
+                labelled_input(
+                    "Password",
+                    "password",
+                    type="password",
+                    required=True,
+                    auto_complete="new-password",
+                    placeholder="At least 10 characters",
+                ),
+                labelled_input(
+                    "Repeat password",
+                    "password_confirm",
+                    type="password",
+                    required=True,
+                    auto_complete="new-password",
+                ),
                 rx.card(
                     rx.vstack(
                         rx.text("The studio's terms", weight="bold"),
                         rx.text(TERMS_SUMMARY, size="2"),
-                        rx.link("Read the full terms", href=routes.TERMS, size="2", is_external=True),
+                        rx.link(
+                            "Read the full terms", href=routes.TERMS, size="2", is_external=True
+                        ),
                         rx.el.label(
                             rx.hstack(
                                 rx.checkbox(name="accept_terms", id="field-accept_terms"),
-                                rx.text("I accept the terms, including the remix licence", size="2"),
+                                rx.text(
+                                    "I accept the terms, including the remix licence", size="2"
+                                ),
                                 align="center",
                             ),
                             html_for="field-accept_terms",
@@ -68,8 +88,13 @@ def sign_in() -> rx.Component:
                 rx.heading("Sign in", size="7", as_="h1"),
                 error_callout(SignInState.error),
                 labelled_input("Username", "username", required=True, auto_complete="username"),
-                labelled_input("Password", "password", type="password", required=True,
-                               auto_complete="current-password"),
+                labelled_input(
+                    "Password",
+                    "password",
+                    type="password",
+                    required=True,
+                    auto_complete="current-password",
+                ),
                 rx.button("Sign in", type="submit", size="3", width="100%"),
                 rx.text("New here? ", rx.link("Join the studio", href=routes.SIGN_UP)),
                 spacing="4",
@@ -109,12 +134,23 @@ def profile() -> rx.Component:
             ),
             rx.form(
                 rx.vstack(
-                    labelled_input("Display name", "display_name", default_value=AuthState.display_name,
-                                   key=AuthState.display_name, required=True),
+                    labelled_input(
+                        "Display name",
+                        "display_name",
+                        default_value=AuthState.display_name,
+                        key=AuthState.display_name,
+                        required=True,
+                    ),
                     rx.vstack(
                         rx.el.label("Bio", html_for="field-bio", style={"fontWeight": 500}),
-                        rx.text_area(name="bio", id="field-bio", default_value=ProfileState.bio,
-                                     key=ProfileState.bio, rows="5", width="100%"),
+                        rx.text_area(
+                            name="bio",
+                            id="field-bio",
+                            default_value=ProfileState.bio,
+                            key=ProfileState.bio,
+                            rows="5",
+                            width="100%",
+                        ),
                         spacing="1",
                         width="100%",
                     ),
@@ -131,8 +167,12 @@ def profile() -> rx.Component:
                 rx.upload(
                     rx.button("Choose image", variant="outline", type="button"),
                     id="avatar",
-                    accept={"image/png": [".png"], "image/jpeg": [".jpg", ".jpeg"],
-                            "image/webp": [".webp"], "image/gif": [".gif"]},
+                    accept={
+                        "image/png": [".png"],
+                        "image/jpeg": [".jpg", ".jpeg"],
+                        "image/webp": [".webp"],
+                        "image/gif": [".gif"],
+                    },
                     max_files=1,
                     border="1px dashed var(--gray-a7)",
                     padding="1em",
@@ -188,7 +228,9 @@ def terms() -> rx.Component:
             rx.text(f"Version {TERMS_VERSION}", color_scheme="gray"),
             rx.text(TERMS_SUMMARY, size="4"),
             rx.unordered_list(
-                rx.list_item("You keep credit for everything you submit, and it follows every remix."),
+                rx.list_item(
+                    "You keep credit for everything you submit, and it follows every remix."
+                ),
                 rx.list_item(
                     "You license what you submit to the studio and its members to remix, adapt "
                     "and include in productions."
@@ -223,7 +265,9 @@ def admin_users() -> rx.Component:
                     rx.foreach(
                         AdminUsersState.rows,
                         lambda row: rx.table.row(
-                            rx.table.cell(rx.link(row["display_name"], href="/u/" + row["username"])),
+                            rx.table.cell(
+                                rx.link(row["display_name"], href="/u/" + row["username"])
+                            ),
                             rx.table.cell(rx.badge(row["role"])),
                             rx.table.cell(
                                 rx.hstack(
@@ -233,7 +277,9 @@ def admin_users() -> rx.Component:
                                             size="1",
                                             variant="soft",
                                             disabled=row["role"] == role,
-                                            on_click=AdminUsersState.set_role(row["username"], role),
+                                            on_click=AdminUsersState.set_role(
+                                                row["username"], role
+                                            ),
                                             aria_label=f"Make {role}",
                                         )
                                         for role in ("member", "host", "admin")

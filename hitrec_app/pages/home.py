@@ -10,11 +10,31 @@ from hitrec_app.state.activity import ActivityRoom
 from hitrec_app.state.base import AuthState
 
 _STEPS = [
-    ("megaphone", "Hosts post challenges", "A prompt, a deadline and, when money is involved, the pool up front."),
-    ("upload", "Contributors submit records", "Text, images, audio and video, answering a challenge or standalone."),
-    ("git-fork", "Everyone remixes", "Every remix cites its sources, so credit follows the work down the line."),
-    ("users", "Writers co-draft live", "Many people typing in one story, cursors visible, authorship tracked."),
-    ("hand-coins", "Money is split in public", "Pay proposals show the evidence; the community comments and votes."),
+    (
+        "megaphone",
+        "Hosts post challenges",
+        "A prompt, a deadline and, when money is involved, the pool up front.",
+    ),
+    (
+        "upload",
+        "Contributors submit records",
+        "Text, images, audio and video, answering a challenge or standalone.",
+    ),
+    (
+        "git-fork",
+        "Everyone remixes",
+        "Every remix cites its sources, so credit follows the work down the line.",
+    ),
+    (
+        "users",
+        "Writers co-draft live",
+        "Many people typing in one story, cursors visible, authorship tracked.",
+    ),
+    (
+        "hand-coins",
+        "Money is split in public",
+        "Pay proposals show the evidence; the community comments and votes.",
+    ),
 ]
 
 

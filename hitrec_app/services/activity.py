@@ -21,7 +21,9 @@ def recent_activity(*, session: Session, limit: int = 12) -> list[ActivityItem]:
     items: list[ActivityItem] = []
     for user in session.exec(select(User).order_by(User.created_at.desc()).limit(limit)):  # type: ignore[attr-defined]
         items.append(
-            ActivityItem(user.created_at, f"{user.display_name} joined the studio", f"/u/{user.username}")
+            ActivityItem(
+                user.created_at, f"{user.display_name} joined the studio", f"/u/{user.username}"
+            )
         )
     challenges = session.exec(
         select(Challenge, User)

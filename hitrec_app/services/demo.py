@@ -23,7 +23,7 @@ from hitrec_app.models import (
 )
 from hitrec_app.services import accounts, uploads
 
-DEMO_PASSWORD = "hitrec-demo-2026"
+DEMO_PASSWORD = "hitrec-demo-2026"  # noqa: S105 (documented in the README)
 DEMO_USERS = [
     # username, display name, role, bio
     ("maya", "Maya Okafor", "admin", "Runs the studio. Hosts the weekly story challenges."),
@@ -47,14 +47,32 @@ def _demo_image() -> bytes:
     return out.getvalue()
 
 
-def _record(session: Session, *, by: User, kind: str, title: str, body: str | None = None,
-            challenge: Challenge | None = None, tags: str = "", sources: tuple[Record, ...] = (),
-            authors: tuple[User, ...] = (), file_path: str | None = None,
-            mime: str | None = None, age_hours: int = 0) -> Record:
+def _record(
+    session: Session,
+    *,
+    by: User,
+    kind: str,
+    title: str,
+    body: str | None = None,
+    challenge: Challenge | None = None,
+    tags: str = "",
+    sources: tuple[Record, ...] = (),
+    authors: tuple[User, ...] = (),
+    file_path: str | None = None,
+    mime: str | None = None,
+    age_hours: int = 0,
+) -> Record:
     record = Record(
-        kind=kind, title=title, body=body, challenge_id=challenge.id if challenge else None,
-        submitted_by_id=by.id, tags=tags, file_path=file_path, thumbnail_path=file_path,
-        mime_type=mime, created_at=utcnow() - timedelta(hours=age_hours),
+        kind=kind,
+        title=title,
+        body=body,
+        challenge_id=challenge.id if challenge else None,
+        submitted_by_id=by.id,
+        tags=tags,
+        file_path=file_path,
+        thumbnail_path=file_path,
+        mime_type=mime,
+        created_at=utcnow() - timedelta(hours=age_hours),
     )
     session.add(record)
     session.flush()
@@ -71,61 +89,123 @@ def load_demo(*, session: Session) -> bool:
         return False
     users: dict[str, User] = {}
     for username, name, role, bio in DEMO_USERS:
-        user = accounts.sign_up(session=session, username=username, password=DEMO_PASSWORD,
-                                accept_terms=True, display_name=name)
+        user = accounts.sign_up(
+            session=session,
+            username=username,
+            password=DEMO_PASSWORD,
+            accept_terms=True,
+            display_name=name,
+        )
         user.role, user.bio = role, bio
         session.add(user)
         users[username] = user
     maya, jules, priya, tomas, ada = (users[u] for u in ("maya", "jules", "priya", "tomas", "ada"))
     now = utcnow()
 
-    production = Production(title="Lighthouse: a short film", host_id=maya.id,
-                             description="A seven-minute animated short built from the lighthouse challenge.")
+    production = Production(
+        title="Lighthouse: a short film",
+        host_id=maya.id,
+        description="A seven-minute animated short built from the lighthouse challenge.",
+    )
     session.add(production)
     session.flush()
     lighthouse = Challenge(
-        host_id=maya.id, title="The lighthouse at the end of the world",
+        host_id=maya.id,
+        title="The lighthouse at the end of the world",
         prompt="Write the opening page of a story set in a lighthouse nobody visits any more.",
         instructions="Text up to 600 words, or an image of the lighthouse. Remixes welcome.",
-        accepted_kinds="text,image", state="open", deadline=now + timedelta(days=10),
-        production_id=production.id, pool_cents=120_000, contributors_share_bps=5000,
+        accepted_kinds="text,image",
+        state="open",
+        deadline=now + timedelta(days=10),
+        production_id=production.id,
+        pool_cents=120_000,
+        contributors_share_bps=5000,
     )
     rain = Challenge(
-        host_id=jules.id, title="Sounds of a rainy city",
-        prompt="Record two minutes of rain somewhere you love.", accepted_kinds="audio",
-        state="closed", deadline=now - timedelta(days=3), closed_at=now - timedelta(days=3),
+        host_id=jules.id,
+        title="Sounds of a rainy city",
+        prompt="Record two minutes of rain somewhere you love.",
+        accepted_kinds="audio",
+        state="closed",
+        deadline=now - timedelta(days=3),
+        closed_at=now - timedelta(days=3),
     )
     session.add_all([lighthouse, rain])
     session.flush()
 
-    opening = _record(session, by=jules, kind="text", title="The keeper's last log",
-                      challenge=lighthouse, tags="story,lighthouse", age_hours=50,
-                      body="**Day 4,012.** The lamp still turns, though no ship has come in years.\n\n"
-                           "I write these logs for no one, which is to say for you.")
+    opening = _record(
+        session,
+        by=jules,
+        kind="text",
+        title="The keeper's last log",
+        challenge=lighthouse,
+        tags="story,lighthouse",
+        age_hours=50,
+        body="**Day 4,012.** The lamp still turns, though no ship has come in years.\n\n"
+        "I write these logs for no one, which is to say for you.",
+    )
     image_path = uploads._write_atomically("records/demo-lighthouse.png", _demo_image())
-    picture = _record(session, by=priya, kind="image", title="The lamp at dusk",
-                      challenge=lighthouse, tags="illustration,lighthouse", sources=(opening,),
-                      file_path=image_path, mime="image/png", age_hours=30)
-    remix = _record(session, by=ada, kind="text", title="Log, answered",
-                    challenge=lighthouse, tags="poem,remix", sources=(opening, picture), age_hours=12,
-                    body="You wrote for no one.\nI am no one.\nI read every line.")
-    _record(session, by=tomas, kind="text", title="Storm notes", challenge=lighthouse,
-            tags="story", sources=(remix,), age_hours=2,
-            body="The storm came in sideways, the way the keeper said it would.")
-    _record(session, by=ada, kind="text", title="Puddles on Rua Augusta", challenge=rain,
-            tags="poem,rain", age_hours=90, body="Every puddle a small sky.")
+    picture = _record(
+        session,
+        by=priya,
+        kind="image",
+        title="The lamp at dusk",
+        challenge=lighthouse,
+        tags="illustration,lighthouse",
+        sources=(opening,),
+        file_path=image_path,
+        mime="image/png",
+        age_hours=30,
+    )
+    remix = _record(
+        session,
+        by=ada,
+        kind="text",
+        title="Log, answered",
+        challenge=lighthouse,
+        tags="poem,remix",
+        sources=(opening, picture),
+        age_hours=12,
+        body="You wrote for no one.\nI am no one.\nI read every line.",
+    )
+    _record(
+        session,
+        by=tomas,
+        kind="text",
+        title="Storm notes",
+        challenge=lighthouse,
+        tags="story",
+        sources=(remix,),
+        age_hours=2,
+        body="The storm came in sideways, the way the keeper said it would.",
+    )
+    _record(
+        session,
+        by=ada,
+        kind="text",
+        title="Puddles on Rua Augusta",
+        challenge=rain,
+        tags="poem,rain",
+        age_hours=90,
+        body="Every puddle a small sky.",
+    )
 
     for record in (opening, picture, remix):
         session.add(ProductionContribution(production_id=production.id, record_id=record.id))
-    session.add(RevenueEntry(production_id=production.id, amount_cents=240_000,
-                             source="Festival screening fee"))
+    session.add(
+        RevenueEntry(
+            production_id=production.id, amount_cents=240_000, source="Festival screening fee"
+        )
+    )
 
     draft = Draft(title="The Keeper's Daughter", owner_id=jules.id, challenge_id=lighthouse.id)
     session.add(draft)
     session.flush()
-    session.add_all([
-        DraftCollaborator(draft_id=draft.id, user_id=jules.id, role="owner"),
-        DraftCollaborator(draft_id=draft.id, user_id=priya.id, role="editor"),
-        DraftCollaborator(draft_id=draft.id, user_id=ada.id, role="viewer"),
-    ])
+    session.add_all(
+        [
+            DraftCollaborator(draft_id=draft.id, user_id=jules.id, role="owner"),
+            DraftCollaborator(draft_id=draft.id, user_id=priya.id, role="editor"),
+            DraftCollaborator(draft_id=draft.id, user_id=ada.id, role="viewer"),
+        ]
+    )
     return True

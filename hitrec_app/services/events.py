@@ -37,6 +37,9 @@ def subscribe(fn: Subscriber) -> Callable[[], None]:
 
 
 def publish(session: OrmSession, room: str, kind: str, data: dict[str, Any] | None = None) -> None:
+    if not session.in_transaction():
+        # Tie the event to a transaction so a rollback can discard it.
+        session.begin()
     session.info.setdefault(_PENDING, []).append(RoomEvent(room, kind, data or {}))
 
 

@@ -7,7 +7,6 @@ so several test processes can run side by side, and `restart()` is a real restar
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import socket
 import subprocess
@@ -26,7 +25,9 @@ def free_port() -> int:
 
 
 class LiveApp:
-    def __init__(self, workdir: Path, *, demo: bool = True, extra_env: dict[str, str] | None = None):
+    def __init__(
+        self, workdir: Path, *, demo: bool = True, extra_env: dict[str, str] | None = None
+    ):
         self.workdir = workdir
         self.port = free_port()
         self.url = f"http://localhost:{self.port}"
@@ -36,11 +37,6 @@ class LiveApp:
         data = workdir / "data"
         data.mkdir(parents=True, exist_ok=True)
         web = workdir / ".web"
-        shared_web = PROJECT_ROOT / ".web"
-        if not web.exists() and (shared_web / "node_modules").exists():
-            # Reuse installed node_modules so each run does not reinstall them.
-            shutil.copytree(shared_web, web, symlinks=True,
-                            ignore=shutil.ignore_patterns("build", ".next", "backend.zip", "frontend.zip"))
         bun = PROJECT_ROOT / ".tools/node_modules/bun/bin/bun.exe"
         self.env = {
             **os.environ,
@@ -56,12 +52,19 @@ class LiveApp:
             "PYTHONUNBUFFERED": "1",
             **(extra_env or {}),
         }
-        self.env.pop("REFLEX_REDIS_URL", None) if "REFLEX_REDIS_URL" not in (extra_env or {}) else None
+        self.env.pop("REFLEX_REDIS_URL", None) if "REFLEX_REDIS_URL" not in (
+            extra_env or {}
+        ) else None
         self._prepare()
 
     def _run(self, *args: str) -> None:
-        subprocess.run([sys.executable, *args], cwd=PROJECT_ROOT, env=self.env, check=True,
-                       stdout=subprocess.DEVNULL)
+        subprocess.run(
+            [sys.executable, *args],
+            cwd=PROJECT_ROOT,
+            env=self.env,
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
 
     def _prepare(self) -> None:
         self._run("-m", "alembic", "upgrade", "head")
@@ -72,10 +75,25 @@ class LiveApp:
         reflex = Path(sys.executable).parent / "reflex"
         log = open(self.log_path, "ab")  # noqa: SIM115
         self.proc = subprocess.Popen(
-            [str(reflex), "run", "--env", "prod", "--single-port", "--frontend-port",
-             str(self.port), "--backend-port", str(self.port), "--loglevel", "info"],
-            cwd=PROJECT_ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL, start_new_session=True,
+            [
+                str(reflex),
+                "run",
+                "--env",
+                "prod",
+                "--single-port",
+                "--frontend-port",
+                str(self.port),
+                "--backend-port",
+                str(self.port),
+                "--loglevel",
+                "info",
+            ],
+            cwd=PROJECT_ROOT,
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
         )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:

@@ -1,0 +1,20 @@
+"""Real-time rooms: a change made through one browser appears in another without reload."""
+
+from playwright.sync_api import expect
+
+from tests.e2e.helpers import sign_up
+
+
+def test_new_member_appears_live_on_another_visitors_home_page(new_context):
+    watcher = new_context().new_page()
+    watcher.goto("/")
+    feed = watcher.get_by_role("list", name="Recent activity")
+    expect(feed).to_contain_text("Maya Okafor joined the studio")
+    watcher.evaluate("window.__notReloaded = true")
+
+    joiner = new_context().new_page()
+    sign_up(joiner, "roomtester", "a long secret phrase 42", display_name="Room Tester")
+    expect(joiner.get_by_role("heading", name="Welcome back, Room Tester")).to_be_visible()
+
+    expect(feed).to_contain_text("Room Tester joined the studio")
+    assert watcher.evaluate("window.__notReloaded") is True
