@@ -9,6 +9,7 @@ HITREC_SECRET_KEY    secret for signed tokens (default: generated once into data
 import os
 
 import reflex as rx
+import reflex.utils.processes as _processes
 
 from hitrec_app.settings import settings
 
@@ -22,3 +23,8 @@ config = rx.Config(
     show_built_with_reflex=False,
     disable_plugins=[rx.plugins.SitemapPlugin],
 )
+
+# Reflex starts 2*cores+1 backend workers whenever Redis is configured, but co-editing
+# rooms and presence still live in one process (multi-worker relaying is a later issue):
+# keep one worker until then, whatever the state manager.
+_processes.get_num_workers = lambda: int(os.environ.get("HITREC_BACKEND_WORKERS", "1"))

@@ -5,10 +5,10 @@ from hitrec_app.models.creative import Challenge, Record, RecordAuthor, RecordSo
 from hitrec_app.models.drafts import Draft, DraftCollaborator
 from hitrec_app.models.live import LiveEntry, LiveRound, LiveSession
 from hitrec_app.models.money import (
+    Payout,
     PayProposal,
     PayProposalLine,
     PayProposalVersion,
-    Payout,
     Production,
     ProductionContribution,
     RevenueEntry,
