@@ -116,3 +116,19 @@ def test_phone_sized_screen_keeps_navigation_usable(new_context):
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390, f"page scrolls sideways on a phone ({width}px)"
     screenshot(page, "home-phone")
+
+
+def test_keyboard_user_can_skip_to_content_and_sign_in(page):
+    page.goto("/signin")
+    page.keyboard.press("Tab")
+    skip = page.get_by_role("link", name="Skip to content")
+    expect(skip).to_be_focused()
+    expect(skip).to_be_in_viewport()
+    # Fill and submit the form with the keyboard alone.
+    page.get_by_label("Username").focus()
+    page.keyboard.type("ada")
+    page.keyboard.press("Tab")
+    expect(page.get_by_label("Password")).to_be_focused()
+    page.keyboard.type("hitrec-demo-2026")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
