@@ -9,10 +9,16 @@ PROFILE = "/profile"
 ADMIN_USERS = "/admin/users"
 USER = "/u/[username]"
 TERMS = "/terms"
+DRAFTS = "/drafts"
+DRAFT = "/drafts/[draft]"
 
 
 def user_url(username: str) -> str:
     return f"/u/{quote(username)}"
+
+
+def draft_url(draft_id: int) -> str:
+    return f"{DRAFTS}/{int(draft_id)}"
 
 
 def sign_in_url(next_path: str = "") -> str:
@@ -24,3 +30,21 @@ def safe_next(path: str | None) -> str:
     if not path or not path.startswith("/") or path.startswith("//") or "\\" in path:
         return HOME
     return path
+
+
+# Challenges, records and notifications (issue 3).
+CHALLENGES = "/challenges"
+CHALLENGE_NEW = "/challenges/new"
+CHALLENGE = "/challenges/[id]"
+CHALLENGE_EDIT = "/challenges/[id]/edit"
+RECORD_NEW = "/records/new"
+RECORD = "/records/[id]"
+NOTIFICATIONS = "/notifications"
+
+
+def challenge_url(challenge_id: int) -> str:
+    return f"/challenges/{int(challenge_id)}"
+
+
+def record_url(record_id: int) -> str:
+    return f"/records/{int(record_id)}"

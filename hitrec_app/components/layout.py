@@ -6,10 +6,42 @@ import reflex as rx
 
 from hitrec_app import routes
 from hitrec_app.state.base import AuthState
+from hitrec_app.state.notifications import InboxRoom
 
 
 def nav_link(label: str, href: str) -> rx.Component:
     return rx.link(label, href=href, weight="medium", size="3", underline="hover")
+
+
+def notifications_bell() -> rx.Component:
+    """The bell with the live unread count; joining the user's inbox room on mount."""
+    return rx.link(
+        rx.box(
+            rx.icon("bell", size=20),
+            rx.cond(
+                InboxRoom.unread > 0,
+                rx.badge(
+                    InboxRoom.unread,
+                    color_scheme="tomato",
+                    variant="solid",
+                    radius="full",
+                    size="1",
+                    style={"position": "absolute", "top": "-8px", "right": "-10px"},
+                ),
+            ),
+            position="relative",
+            display="inline-flex",
+        ),
+        href=routes.NOTIFICATIONS,
+        aria_label=rx.cond(
+            InboxRoom.unread > 0,
+            "Notifications, " + InboxRoom.unread.to(str) + " unread",
+            "Notifications",
+        ),
+        color_scheme="gray",
+        high_contrast=True,
+        on_mount=InboxRoom.join,
+    )
 
 
 def _account_menu() -> rx.Component:
@@ -17,6 +49,7 @@ def _account_menu() -> rx.Component:
         AuthState.signed_in,
         rx.hstack(
             rx.cond(AuthState.is_admin, nav_link("Admin", routes.ADMIN_USERS)),
+            notifications_bell(),
             rx.link(
                 rx.hstack(rx.icon("circle-user", size=18), rx.text(AuthState.display_name)),
                 href=routes.PROFILE,
@@ -53,7 +86,13 @@ def navbar() -> rx.Component:
                 color_scheme="gray",
                 high_contrast=True,
             ),
-            rx.hstack(nav_link("Home", routes.HOME), spacing="4", align="center"),
+            rx.hstack(
+                nav_link("Home", routes.HOME),
+                nav_link("Challenges", routes.CHALLENGES),
+                rx.cond(AuthState.signed_in, nav_link("Drafts", routes.DRAFTS)),
+                spacing="4",
+                align="center",
+            ),
             rx.spacer(),
             _account_menu(),
             align="center",

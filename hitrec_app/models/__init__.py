@@ -1,7 +1,15 @@
 """SQLModel tables. The schema itself changes only through Alembic migrations."""
 
 from hitrec_app.models.accounts import LoginAttempt, User, UserSession
-from hitrec_app.models.creative import Challenge, Record, RecordAuthor, RecordSource
+from hitrec_app.models.collab import DraftSnapshot, DraftUpdate
+from hitrec_app.models.creative import (
+    Challenge,
+    Heart,
+    Record,
+    RecordAuthor,
+    RecordSource,
+    RecordTag,
+)
 from hitrec_app.models.drafts import Draft, DraftCollaborator
 from hitrec_app.models.live import LiveEntry, LiveRound, LiveSession
 from hitrec_app.models.money import (
@@ -22,6 +30,9 @@ __all__ = [
     "Comment",
     "Draft",
     "DraftCollaborator",
+    "DraftSnapshot",
+    "DraftUpdate",
+    "Heart",
     "LiveEntry",
     "LiveRound",
     "LiveSession",
@@ -36,6 +47,7 @@ __all__ = [
     "Record",
     "RecordAuthor",
     "RecordSource",
+    "RecordTag",
     "RevenueEntry",
     "UTCDateTime",
     "User",

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import Index
 from sqlmodel import Field, SQLModel, UniqueConstraint
 
 from hitrec_app.models.fields import created_at, fk, timestamp
@@ -31,6 +32,13 @@ class Challenge(SQLModel, table=True):
 
 class Record(SQLModel, table=True):
     __tablename__ = "records"
+    # The challenge board sorts one challenge's records three ways; each sort has an index
+    # (id breaks ties so pages are stable).
+    __table_args__ = (
+        Index("ix_records_board_newest", "challenge_id", "created_at", "id"),
+        Index("ix_records_board_hearts", "challenge_id", "heart_count", "id"),
+        Index("ix_records_board_remixes", "challenge_id", "remix_count", "id"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     kind: str = Field(max_length=16, index=True)
@@ -44,6 +52,35 @@ class Record(SQLModel, table=True):
     submitted_by_id: int = fk("users.id")
     tags: str = Field(default="", max_length=500)
     withdrawn_at: datetime | None = timestamp()
+    created_at: datetime = created_at()
+    updated_at: datetime | None = timestamp()
+    # Denormalised counters (kept by the services, recounted on every change) so the
+    # board can sort 10,000 records by an index.
+    heart_count: int = Field(default=0)
+    remix_count: int = Field(default=0)
+    comment_count: int = Field(default=0)
+
+
+class RecordTag(SQLModel, table=True):
+    """One normalised tag of a record (the record's `tags` keeps the display order)."""
+
+    __tablename__ = "record_tags"
+    __table_args__ = (UniqueConstraint("record_id", "tag"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    record_id: int = fk("records.id")
+    tag: str = Field(max_length=40, index=True)
+
+
+class Heart(SQLModel, table=True):
+    """One heart per user per record."""
+
+    __tablename__ = "hearts"
+    __table_args__ = (UniqueConstraint("record_id", "user_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    record_id: int = fk("records.id")
+    user_id: int = fk("users.id")
     created_at: datetime = created_at()
 
 

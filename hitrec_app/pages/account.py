@@ -6,6 +6,7 @@ import reflex as rx
 
 from hitrec_app import routes
 from hitrec_app.components.layout import error_callout, labelled_input, page, success_callout
+from hitrec_app.pages.notifications import profile_work
 from hitrec_app.services.accounts import TERMS_SUMMARY, TERMS_VERSION
 from hitrec_app.state.account import (
     AdminUsersState,
@@ -211,6 +212,7 @@ def public_profile() -> rx.Component:
                     spacing="4",
                 ),
                 rx.text(PublicProfileState.p_bio, white_space="pre-wrap"),
+                profile_work(),
                 spacing="4",
             ),
             rx.vstack(

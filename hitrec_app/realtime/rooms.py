@@ -99,3 +99,37 @@ def install(app: rx.App) -> None:
     _app = app
     events.subscribe(_on_service_event)
     app.register_lifespan_task(_capture_loop)
+
+
+async def refresh_members(
+    room_cls: type[S],
+    token: str,
+    private_cls: type[rx.State],
+    refresh: Callable[[Any], Any],
+) -> None:
+    """Run `refresh(private_state)` for every connected client linked to the room.
+
+    For rooms whose members each see their own slice of the data (own sort, own page):
+    the room itself stays small and each member re-reads what it shows.
+    """
+    if _app is None:
+        raise RuntimeError("realtime.install(app) was not called")
+    members: set[str] = set()
+
+    def collect(room: S) -> None:
+        members.update(room._linked_from)
+
+    await push(room_cls, token, collect)
+    namespace = _app.event_namespace
+    manager = namespace._token_manager if namespace is not None else None
+    for client in members:
+        if manager is not None and not await manager.is_token_connected(client):
+            continue
+        try:
+            async with _app.modify_state(rx.BaseStateToken(ident=client, cls=private_cls)) as root:
+                state = await root.get_state(private_cls)
+                result = refresh(state)
+                if inspect.isawaitable(result):
+                    await result
+        except Exception:
+            log.exception("refreshing a member of %s failed", token)

@@ -208,4 +208,41 @@ def load_demo(*, session: Session) -> bool:
             DraftCollaborator(draft_id=draft.id, user_id=ada.id, role="viewer"),
         ]
     )
+    _creative_extras(session, users)  # hearts, tags and counters for the challenge board
     return True
+
+
+def _creative_extras(session: Session, users: dict[str, User]) -> None:
+    """Tags, a few hearts and comments, and the counters the challenge board sorts by."""
+    from sqlmodel import select
+
+    from hitrec_app.models import Comment, Heart, RecordTag
+    from hitrec_app.services import lineage
+
+    session.flush()
+    all_records = list(session.exec(select(Record)))
+    for record in all_records:
+        for tag in dict.fromkeys(t.strip().lower() for t in record.tags.split(",") if t.strip()):
+            session.add(RecordTag(record_id=record.id, tag=tag))
+    by_title = {r.title: r for r in all_records}
+    hearts = {
+        "The keeper's last log": ("maya", "priya", "ada", "tomas"),
+        "The lamp at dusk": ("jules", "ada"),
+        "Log, answered": ("jules",),
+    }
+    for title, names in hearts.items():
+        if title in by_title:
+            for name in names:
+                session.add(Heart(record_id=by_title[title].id, user_id=users[name].id))
+            by_title[title].heart_count = len(names)
+    if "The lamp at dusk" in by_title:
+        session.add(
+            Comment(
+                author_id=users["jules"].id,
+                record_id=by_title["The lamp at dusk"].id,
+                body="That light is exactly how I pictured it.",
+            )
+        )
+        by_title["The lamp at dusk"].comment_count = 1
+    lineage.recount_remixes(session=session, record_ids=[r.id for r in all_records if r.id])
+    session.flush()

@@ -6,9 +6,12 @@ import io
 import os
 import secrets
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 from PIL import Image, UnidentifiedImageError
+from sqlalchemy import event as sa_event
+from sqlalchemy.orm import Session as OrmSession
 
 from hitrec_app.services.errors import ValidationError
 from hitrec_app.settings import settings
@@ -83,3 +86,143 @@ def remove(relative: str | None) -> None:
 def public_url(relative: str | None) -> str:
     """The path (relative to the upload URL prefix) the pages render, or ''."""
     return relative or ""
+
+
+# --- Record files -------------------------------------------------------------------------
+
+MB = 1024 * 1024
+RECORD_MAX_BYTES = {"image": 15 * MB, "audio": 40 * MB, "video": 200 * MB}
+THUMBNAIL_SIZE = (480, 480)
+IMAGE_MIME = {"PNG": "image/png", "JPEG": "image/jpeg", "WEBP": "image/webp", "GIF": "image/gif"}
+KIND_FORMATS = {
+    "image": "PNG, JPEG, WebP or GIF image",
+    "audio": "MP3, OGG or WAV audio file",
+    "video": "WebM or MP4 video",
+}
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    file_path: str
+    thumbnail_path: str | None
+    mime_type: str
+
+
+def _mp3_frame_sync(data: bytes) -> bool:
+    # MPEG audio frame header: 11 set sync bits, a valid version, layer III, sane bitrate/rate.
+    if len(data) < 4 or data[0] != 0xFF or (data[1] & 0xE0) != 0xE0:
+        return False
+    version, layer = (data[1] >> 3) & 0x3, (data[1] >> 1) & 0x3
+    bitrate, rate = data[2] >> 4, (data[2] >> 2) & 0x3
+    return version != 1 and layer == 1 and bitrate not in (0, 15) and rate != 3
+
+
+def sniff_media(data: bytes) -> tuple[str, str, str] | None:
+    """(kind, mime type, file extension) of audio/video `data` judged by its bytes, or None."""
+    if data[:3] == b"ID3" or _mp3_frame_sync(data):
+        return ("audio", "audio/mpeg", "mp3")
+    if data[:4] == b"OggS":
+        # Ogg carries audio (Vorbis, Opus, FLAC) or video (Theora): check the first codec.
+        head = data[:512]
+        if b"\x80theora" in head:
+            return ("video", "video/ogg", "ogv")
+        return ("audio", "audio/ogg", "ogg")
+    if data[:4] == b"RIFF" and data[8:12] == b"WAVE":
+        return ("audio", "audio/wav", "wav")
+    if data[:4] == b"\x1a\x45\xdf\xa3":
+        head = data[:4096]
+        if b"webm" in head:
+            return ("video", "video/webm", "webm")
+        return None  # Matroska other than WebM: browsers do not reliably play it
+    if len(data) >= 12 and data[4:8] == b"ftyp":
+        brand = data[8:12]
+        if brand in (b"M4A ", b"M4B "):
+            return None
+        return ("video", "video/mp4", "mp4")
+    return None
+
+
+def _thumbnail(image: Image.Image) -> bytes:
+    thumb = image.copy()
+    if getattr(image, "is_animated", False):
+        thumb.seek(0)
+    thumb = thumb.convert("RGBA") if thumb.mode in ("P", "LA", "RGBA") else thumb.convert("RGB")
+    thumb.thumbnail(THUMBNAIL_SIZE)
+    out = io.BytesIO()
+    thumb.save(out, format="WEBP", quality=82)
+    return out.getvalue()
+
+
+def check_record_file(kind: str, data: bytes) -> tuple[str, str]:
+    """Validate `data` for a record of `kind` by its content: returns (mime type, extension)."""
+    if kind not in RECORD_MAX_BYTES:
+        raise UploadError("Only image, audio and video records take a file.")
+    if not data:
+        raise UploadError("The file is empty.")
+    limit = RECORD_MAX_BYTES[kind]
+    if len(data) > limit:
+        raise UploadError(
+            f"The file is {len(data) / MB:.1f} MB; {kind} records may be up to {limit // MB} MB."
+        )
+    if kind == "image":
+        try:
+            image = open_image(data, max_bytes=limit)
+        except UploadError as err:
+            raise UploadError(f"That file is not a {KIND_FORMATS['image']}.") from err
+        return IMAGE_MIME[image.format], IMAGE_FORMATS[image.format]
+    sniffed = sniff_media(data)
+    if sniffed is None or sniffed[0] != kind:
+        found = f" (it looks like {sniffed[0]})" if sniffed else ""
+        raise UploadError(f"That file is not a {KIND_FORMATS[kind]}{found}.")
+    return sniffed[1], sniffed[2]
+
+
+def store_record_file(kind: str, data: bytes) -> StoredFile:
+    """Validate and store a record's file (and an image's thumbnail) under generated names.
+
+    Either everything is stored or nothing is: on any error the parts written are removed.
+    """
+    mime, ext = check_record_file(kind, data)
+    name = secrets.token_hex(16)
+    written: list[str] = []
+    try:
+        written.append(_write_atomically(f"records/{name}.{ext}", data))
+        thumb = None
+        if kind == "image":
+            thumb = _write_atomically(
+                f"records/thumbs/{name}.webp", _thumbnail(open_image(data, max_bytes=len(data)))
+            )
+            written.append(thumb)
+    except BaseException:
+        for relative in written:
+            remove(relative)
+        raise
+    return StoredFile(file_path=written[0], thumbnail_path=thumb, mime_type=mime)
+
+
+_STORED = "hitrec_stored_files"
+_DOOMED = "hitrec_doomed_files"
+
+
+def keep_only_if_committed(session: OrmSession, *paths: str | None) -> None:
+    """Remove these freshly stored files if `session` rolls back instead of committing."""
+    session.info.setdefault(_STORED, []).extend(p for p in paths if p)
+
+
+def remove_after_commit(session: OrmSession, *paths: str | None) -> None:
+    """Delete these files once `session` commits (kept if it rolls back)."""
+    session.info.setdefault(_DOOMED, []).extend(p for p in paths if p)
+
+
+@sa_event.listens_for(OrmSession, "after_commit")
+def _files_after_commit(session: OrmSession) -> None:
+    session.info.pop(_STORED, None)
+    for relative in session.info.pop(_DOOMED, []):
+        remove(relative)
+
+
+@sa_event.listens_for(OrmSession, "after_soft_rollback")
+def _files_after_rollback(session: OrmSession, _previous_transaction) -> None:  # noqa: ANN001
+    for relative in session.info.pop(_STORED, []):
+        remove(relative)
+    session.info.pop(_DOOMED, None)

@@ -1,0 +1,1 @@
+"""Small HTTP endpoints mounted into the Reflex backend (no reflex import)."""

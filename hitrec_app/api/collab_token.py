@@ -1,0 +1,62 @@
+"""`POST /collab/draft-{id}/token`: a fresh co-editing token for the signed-in user.
+
+The editor (assets/collab_editor.jsx) calls this before every reconnect, so a token
+in a websocket URL (and so in access logs) is short-lived and used once. The session
+token travels in the Authorization header, never in a URL. The answer is the same
+kind of token the draft page's state issues: for (this user, this draft), only when
+the user is currently a member of the draft.
+"""
+
+from __future__ import annotations
+
+import re
+
+import anyio
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from hitrec_app.collab.tokens import issue_token
+from hitrec_app.db import session_scope
+from hitrec_app.services import accounts, drafts
+
+_ROOM_RE = re.compile(r"^draft-([1-9][0-9]{0,17})$")
+_NO_STORE = {"Cache-Control": "no-store"}
+
+
+def _refuse(status: int, message: str) -> JSONResponse:
+    return JSONResponse({"error": message}, status_code=status, headers=_NO_STORE)
+
+
+def _token_for(session_token: str, draft_id: int) -> tuple[int, str]:
+    with session_scope() as session:
+        user = accounts.user_for_token(session=session, token=session_token)
+        if user is None:
+            return 401, "Please sign in again."
+        role = drafts.get_role(session=session, draft_id=draft_id, user_id=user.id)
+        if role is None:
+            return 403, "You are not a member of this draft."
+        user_id = user.id
+    return 200, issue_token(user_id, draft_id)
+
+
+async def collab_token(request: Request) -> JSONResponse:
+    match = _ROOM_RE.match(request.path_params["room"])
+    if match is None:
+        return _refuse(404, "No such draft.")
+    auth = request.headers.get("authorization", "")
+    scheme, _, session_token = auth.partition(" ")
+    if scheme.lower() != "bearer" or not session_token:
+        return _refuse(401, "Please sign in again.")
+    status, value = await anyio.to_thread.run_sync(
+        _token_for, session_token.strip(), int(match.group(1))
+    )
+    if status != 200:
+        return _refuse(status, value)
+    return JSONResponse({"token": value}, headers=_NO_STORE)
+
+
+def build_token_api() -> Starlette:
+    """A fresh sub-app per rx.App (Starlette apps cannot be reused once started)."""
+    return Starlette(routes=[Route("/collab/{room}/token", collab_token, methods=["POST"])])

@@ -1,0 +1,191 @@
+"""Record pieces shared by pages: kind badge, entry card, lineage graph, markdown."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+KIND_ICONS = {"text": "file-text", "image": "image", "audio": "audio-lines", "video": "film"}
+KIND_COLORS = {"text": "blue", "image": "grass", "audio": "amber", "video": "purple"}
+
+
+def kind_badge(kind) -> rx.Component:  # noqa: ANN001
+    return rx.badge(
+        rx.match(
+            kind,
+            *[(k, rx.icon(icon, size=12)) for k, icon in KIND_ICONS.items()],
+            rx.icon("file", size=12),
+        ),
+        kind,
+        color_scheme=rx.match(kind, *[(k, c) for k, c in KIND_COLORS.items()], "gray"),
+        variant="soft",
+    )
+
+
+def safe_markdown(text, **props) -> rx.Component:  # noqa: ANN001
+    """Markdown with raw HTML OFF (react-markdown then shows any HTML as plain text)."""
+    return rx.markdown(text, use_raw=False, use_math=False, use_katex=False, **props)
+
+
+def counter(icon: str, value, label: str) -> rx.Component:  # noqa: ANN001
+    return rx.hstack(
+        rx.icon(icon, size=15, aria_hidden="true"),
+        rx.text(value, size="2"),
+        spacing="1",
+        align="center",
+        aria_label=f"{label}: " + value.to(str),
+        role="img",
+        color="var(--gray-11)",
+    )
+
+
+def entry_card(row, hearts=None, remixes=None) -> rx.Component:  # noqa: ANN001
+    """One record on a board; `hearts`/`remixes` may be live overrides of the row's counts."""
+    return rx.el.article(
+        rx.card(
+            rx.vstack(
+                rx.cond(
+                    row["thumb"] != "",
+                    rx.link(
+                        rx.image(
+                            src=rx.get_upload_url(row["thumb"].to(str)),
+                            alt="",
+                            width="100%",
+                            height="140px",
+                            object_fit="cover",
+                            border_radius="var(--radius-2)",
+                        ),
+                        href="/records/" + row["id"].to(str),
+                        tab_index=-1,
+                        aria_hidden="true",
+                        display="block",
+                        width="100%",
+                    ),
+                ),
+                rx.hstack(
+                    kind_badge(row["kind"]),
+                    rx.text(row["at"], size="1", color_scheme="gray"),
+                    justify="between",
+                    width="100%",
+                ),
+                rx.link(
+                    rx.heading(row["title"], size="3", as_="h3"),
+                    href="/records/" + row["id"].to(str),
+                ),
+                rx.cond(
+                    row["excerpt"] != "", rx.text(row["excerpt"], size="2", color_scheme="gray")
+                ),
+                rx.text(
+                    "by ", rx.link(row["author"], href="/u/" + row["username"].to(str)), size="2"
+                ),
+                rx.hstack(
+                    counter("heart", hearts if hearts is not None else row["hearts"], "hearts"),
+                    counter(
+                        "git-fork", remixes if remixes is not None else row["remixes"], "remixes"
+                    ),
+                    counter("message-circle", row["comments"], "comments"),
+                    spacing="4",
+                ),
+                spacing="2",
+                width="100%",
+            ),
+            width="100%",
+            height="100%",
+        ),
+        aria_label=row["title"].to(str),
+        style={"height": "100%"},
+    )
+
+
+def _node(node) -> rx.Component:  # noqa: ANN001
+    return rx.link(
+        rx.vstack(
+            rx.hstack(
+                kind_badge(node["kind"]),
+                rx.cond(node["withdrawn"], rx.badge("withdrawn", color_scheme="gray", size="1")),
+                spacing="1",
+                height="20px",
+            ),
+            rx.text(
+                node["title"],
+                size="2",
+                weight="bold",
+                style={
+                    "whiteSpace": "nowrap",
+                    "overflow": "hidden",
+                    "textOverflow": "ellipsis",
+                    "maxWidth": "168px",
+                },
+            ),
+            rx.text(
+                node["authors"],
+                size="1",
+                color_scheme="gray",
+                style={
+                    "whiteSpace": "nowrap",
+                    "overflow": "hidden",
+                    "textOverflow": "ellipsis",
+                    "maxWidth": "168px",
+                },
+            ),
+            spacing="1",
+        ),
+        href="/records/" + node["id"].to(str),
+        aria_label=node["label"].to(str),
+        aria_current=rx.cond(node["center"], "page", "false"),
+        underline="none",
+        color_scheme="gray",
+        high_contrast=True,
+        style={
+            "position": "absolute",
+            "left": node["left"],
+            "top": node["top"],
+            "width": "184px",
+            "height": "76px",
+            "padding": "6px 8px",
+            "borderRadius": "8px",
+            "overflow": "hidden",
+            "background": rx.cond(node["center"], "var(--accent-3)", "var(--color-panel-solid)"),
+            "border": rx.cond(
+                node["center"],
+                "2px solid var(--accent-9)",
+                rx.cond(node["withdrawn"], "1px dashed var(--gray-8)", "1px solid var(--gray-7)"),
+            ),
+            "boxShadow": "var(--shadow-2)",
+        },
+    )
+
+
+def lineage_graph(nodes, edges, width, height) -> rx.Component:  # noqa: ANN001
+    """Nodes are real links laid over an SVG of the citation edges (older on the left)."""
+    return rx.box(
+        rx.box(
+            rx.el.svg(
+                rx.foreach(
+                    edges,
+                    lambda e: rx.fragment(
+                        rx.el.path(
+                            d=e["d"],
+                            style={"fill": "none", "stroke": "var(--gray-8)", "strokeWidth": "2"},
+                        ),
+                        rx.el.path(d=e["arrow"], style={"fill": "var(--gray-8)"}),
+                    ),
+                ),
+                width=width,
+                height=height,
+                aria_hidden="true",
+                style={"position": "absolute", "left": "0", "top": "0"},
+            ),
+            rx.foreach(nodes, _node),
+            position="relative",
+            width=width.to(str) + "px",
+            height=height.to(str) + "px",
+        ),
+        role="figure",
+        aria_label="Lineage graph: sources on the left, remixes on the right",
+        overflow_x="auto",
+        width="100%",
+        padding="0.5em",
+        border="1px solid var(--gray-a5)",
+        border_radius="var(--radius-3)",
+        background="var(--gray-a2)",
+    )

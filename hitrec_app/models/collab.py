@@ -1,0 +1,50 @@
+"""Storage of co-edited drafts: an append-only update log plus snapshots.
+
+Every Yjs update the server accepts is a row in `draft_updates` before anyone else
+sees it. A snapshot holds the whole document state and its authorship at some `upto_seq`;
+loading a draft is "latest snapshot, then every later update in order".
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, Index, LargeBinary, Text
+from sqlmodel import Field, SQLModel, UniqueConstraint
+
+from hitrec_app.models.fields import created_at, fk
+
+# auto: every few minutes of activity; named: a writer saved it; restore: the state right
+# after a restore; compact: written only to bound the update log (hidden from history).
+SNAPSHOT_KINDS = ("auto", "named", "restore", "compact")
+
+
+class DraftUpdate(SQLModel, table=True):
+    __tablename__ = "draft_updates"
+    __table_args__ = (UniqueConstraint("draft_id", "seq"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    draft_id: int = fk("drafts.id")
+    seq: int
+    # Whose authenticated connection produced it (None: the server itself).
+    user_id: int | None = fk("users.id", nullable=True)
+    data: bytes = Field(sa_type=LargeBinary, nullable=False)
+    created_at: datetime = created_at()
+
+
+class DraftSnapshot(SQLModel, table=True):
+    __tablename__ = "draft_snapshots"
+    __table_args__ = (Index("ix_draft_snapshots_draft_seq", "draft_id", "upto_seq"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    draft_id: int = fk("drafts.id")
+    kind: str = Field(max_length=16)
+    label: str | None = Field(default=None, max_length=200)
+    upto_seq: int
+    state: bytes = Field(sa_type=LargeBinary, nullable=False)
+    text: str = Field(sa_type=Text, nullable=False)
+    # Runs over the text's code points: [[author_id, length], ...]; author 0 is "nobody".
+    authorship: list[Any] = Field(sa_type=JSON, nullable=False)
+    created_by_id: int | None = fk("users.id", nullable=True)
+    created_at: datetime = created_at()

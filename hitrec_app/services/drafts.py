@@ -1,0 +1,282 @@
+"""Drafts and their members: who may open, edit and manage a co-edited story.
+
+Only members open a draft; owners and editors change it; the owner manages members.
+Every membership change publishes `draft.member_changed` on the room `draft-{id}`; the
+co-editing server subscribes and closes the affected user's open editor connections,
+so a removed or demoted writer cannot keep typing on an old connection.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from hitrec_app.models import Challenge, Draft, DraftCollaborator, User
+from hitrec_app.services import events, notifications
+from hitrec_app.services.errors import NotFound, PermissionDenied, ValidationError
+from hitrec_app.services.validation import clean_text
+
+INVITABLE_ROLES = ("editor", "viewer")
+EDIT_ROLES = ("owner", "editor")
+MEMBER_CHANGED = "draft.member_changed"
+INVITED = notifications.register_kind("draft.invited", "Draft invitation")
+
+
+def draft_room(draft_id: int) -> str:
+    return f"draft-{draft_id}"
+
+
+def draft_link(draft_id: int) -> str:
+    return f"/drafts/{draft_id}"
+
+
+def can_edit(role: str | None) -> bool:
+    return role in EDIT_ROLES
+
+
+@dataclass(frozen=True)
+class DraftSummary:
+    id: int
+    title: str
+    role: str
+    owner_id: int
+    challenge_id: int | None
+    member_count: int
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class Member:
+    user_id: int
+    username: str
+    display_name: str
+    role: str
+    since: datetime
+
+
+def get_draft(*, session: Session, draft_id: int) -> Draft:
+    draft = session.get(Draft, draft_id)
+    if draft is None:
+        raise NotFound("That draft does not exist (it may have been deleted).")
+    return draft
+
+
+def _membership(*, session: Session, draft_id: int, user_id: int) -> DraftCollaborator | None:
+    return session.exec(
+        select(DraftCollaborator).where(
+            DraftCollaborator.draft_id == draft_id, DraftCollaborator.user_id == user_id
+        )
+    ).first()
+
+
+def get_role(*, session: Session, draft_id: int, user_id: int) -> str | None:
+    """The user's current role in the draft ("owner", "editor", "viewer"), or None."""
+    row = _membership(session=session, draft_id=draft_id, user_id=user_id)
+    return row.role if row else None
+
+
+def require_member(*, session: Session, draft_id: int, user_id: int) -> str:
+    get_draft(session=session, draft_id=draft_id)
+    role = get_role(session=session, draft_id=draft_id, user_id=user_id)
+    if role is None:
+        raise PermissionDenied("Only members of this draft can open it.")
+    return role
+
+
+def require_editor(*, session: Session, draft_id: int, user_id: int) -> str:
+    role = require_member(session=session, draft_id=draft_id, user_id=user_id)
+    if not can_edit(role):
+        raise PermissionDenied("You can read this draft but not change it.")
+    return role
+
+
+def _require_owner(*, session: Session, draft_id: int, actor_id: int) -> Draft:
+    draft = get_draft(session=session, draft_id=draft_id)
+    if get_role(session=session, draft_id=draft_id, user_id=actor_id) != "owner":
+        raise PermissionDenied("Only the draft's owner can manage its members.")
+    return draft
+
+
+def _clean_role(role: str) -> str:
+    if role not in INVITABLE_ROLES:
+        raise ValidationError("Choose a role: editor (can write) or viewer (can read).")
+    return role
+
+
+def _changed(
+    session: Session, draft_id: int, user_id: int, old: str | None, new: str | None
+) -> None:
+    events.publish(
+        session,
+        draft_room(draft_id),
+        MEMBER_CHANGED,
+        {"draft_id": draft_id, "user_id": user_id, "old_role": old, "role": new},
+    )
+
+
+def create_draft(
+    *, session: Session, owner_id: int, title: str, challenge_id: int | None = None
+) -> Draft:
+    if session.get(User, owner_id) is None:
+        raise NotFound("That account no longer exists.")
+    clean_title = clean_text(title, field="Title", max_len=200, required=True)
+    if challenge_id is not None and session.get(Challenge, challenge_id) is None:
+        raise NotFound("That challenge does not exist.")
+    draft = Draft(title=clean_title, owner_id=owner_id, challenge_id=challenge_id)
+    session.add(draft)
+    session.flush()
+    assert draft.id is not None
+    session.add(DraftCollaborator(draft_id=draft.id, user_id=owner_id, role="owner"))
+    session.flush()
+    return draft
+
+
+def invite(
+    *, session: Session, actor_id: int, draft_id: int, username: str, role: str = "editor"
+) -> DraftCollaborator:
+    """Add a member by username and notify them."""
+    draft = _require_owner(session=session, draft_id=draft_id, actor_id=actor_id)
+    role = _clean_role(role)
+    key = (username or "").strip().lower()
+    if not key:
+        raise ValidationError("Enter the username of the person to invite.")
+    invitee = session.exec(select(User).where(User.username_key == key)).first()
+    if invitee is None or invitee.id is None:
+        raise NotFound(f"Nobody is called '{username.strip()}' here; check the username.")
+    if invitee.id == actor_id:
+        raise ValidationError("You are already the owner of this draft.")
+    if _membership(session=session, draft_id=draft_id, user_id=invitee.id) is not None:
+        raise ValidationError(f"{invitee.display_name} is already a member of this draft.")
+    row = DraftCollaborator(draft_id=draft_id, user_id=invitee.id, role=role)
+    session.add(row)
+    actor = session.get(User, actor_id)
+    who = actor.display_name if actor else "Someone"
+    verb = "write" if role == "editor" else "read"
+    # Through the notifications service so the invitee's unread count updates live.
+    notifications.notify(
+        session=session,
+        user_id=invitee.id,
+        kind=INVITED,
+        message=f"{who} invited you to {verb} the draft “{draft.title}”.",
+        link=draft_link(draft_id),
+    )
+    _changed(session, draft_id, invitee.id, None, role)
+    return row
+
+
+def set_role(
+    *, session: Session, actor_id: int, draft_id: int, user_id: int, role: str
+) -> DraftCollaborator:
+    """Change a member's role; role "owner" hands ownership over (the old owner becomes an editor)."""
+    draft = _require_owner(session=session, draft_id=draft_id, actor_id=actor_id)
+    if user_id == actor_id:
+        raise ValidationError("You cannot change your own role; hand ownership to someone first.")
+    row = _membership(session=session, draft_id=draft_id, user_id=user_id)
+    if row is None:
+        raise NotFound("That person is not a member of this draft.")
+    old = row.role
+    if role == "owner":
+        me = _membership(session=session, draft_id=draft_id, user_id=actor_id)
+        assert me is not None
+        me.role = "editor"
+        draft.owner_id = user_id
+        session.add_all([me, draft])
+        _changed(session, draft_id, actor_id, "owner", "editor")
+    else:
+        role = _clean_role(role)
+    if old == role:
+        return row
+    row.role = role
+    session.add(row)
+    session.flush()
+    _changed(session, draft_id, user_id, old, role)
+    return row
+
+
+def remove_member(*, session: Session, actor_id: int, draft_id: int, user_id: int) -> None:
+    """Remove a member; their open editor connections close at once. Their authorship stays."""
+    _require_owner(session=session, draft_id=draft_id, actor_id=actor_id)
+    if user_id == actor_id:
+        raise ValidationError("To leave your own draft, use “Leave draft”.")
+    row = _membership(session=session, draft_id=draft_id, user_id=user_id)
+    if row is None:
+        raise NotFound("That person is not a member of this draft.")
+    old = row.role
+    session.delete(row)
+    session.flush()
+    _changed(session, draft_id, user_id, old, None)
+
+
+def leave_draft(*, session: Session, user_id: int, draft_id: int) -> int | None:
+    """Leave a draft. An owner hands ownership to the longest-standing editor, else viewer.
+
+    Returns the new owner's id when ownership moved. The last member may leave too.
+    """
+    draft = get_draft(session=session, draft_id=draft_id)
+    row = _membership(session=session, draft_id=draft_id, user_id=user_id)
+    if row is None:
+        raise NotFound("You are not a member of this draft.")
+    new_owner: int | None = None
+    if row.role == "owner":
+        others = session.exec(
+            select(DraftCollaborator)
+            .where(DraftCollaborator.draft_id == draft_id, DraftCollaborator.user_id != user_id)
+            .order_by(DraftCollaborator.created_at, DraftCollaborator.id)  # type: ignore[arg-type]
+        ).all()
+        heir = next((m for m in others if m.role == "editor"), None) or next(
+            (m for m in others if m.role == "viewer"), None
+        )
+        if heir is not None:
+            old_heir_role = heir.role
+            heir.role = "owner"
+            draft.owner_id = heir.user_id
+            session.add_all([heir, draft])
+            new_owner = heir.user_id
+            _changed(session, draft_id, heir.user_id, old_heir_role, "owner")
+    session.delete(row)
+    session.flush()
+    _changed(session, draft_id, user_id, row.role, None)
+    return new_owner
+
+
+def list_members(*, session: Session, draft_id: int, actor_id: int) -> list[Member]:
+    require_member(session=session, draft_id=draft_id, user_id=actor_id)
+    rows = session.exec(
+        select(DraftCollaborator, User)
+        .join(User, User.id == DraftCollaborator.user_id)  # type: ignore[arg-type]
+        .where(DraftCollaborator.draft_id == draft_id)
+        .order_by(DraftCollaborator.created_at, DraftCollaborator.id)  # type: ignore[arg-type]
+    ).all()
+    rank = {"owner": 0, "editor": 1, "viewer": 2}
+    members = [Member(u.id or 0, u.username, u.display_name, c.role, c.created_at) for c, u in rows]
+    return sorted(members, key=lambda m: rank.get(m.role, 3))
+
+
+def list_my_drafts(*, session: Session, user_id: int) -> list[DraftSummary]:
+    counts = (
+        select(DraftCollaborator.draft_id, func.count().label("n"))
+        .group_by(DraftCollaborator.draft_id)  # type: ignore[arg-type]
+        .subquery()
+    )
+    rows = session.exec(
+        select(Draft, DraftCollaborator.role, counts.c.n)
+        .join(DraftCollaborator, DraftCollaborator.draft_id == Draft.id)  # type: ignore[arg-type]
+        .join(counts, counts.c.draft_id == Draft.id)  # type: ignore[arg-type]
+        .where(DraftCollaborator.user_id == user_id)
+        .order_by(Draft.created_at.desc(), Draft.id.desc())  # type: ignore[attr-defined,union-attr]
+    ).all()
+    return [
+        DraftSummary(
+            id=d.id or 0,
+            title=d.title,
+            role=role,
+            owner_id=d.owner_id,
+            challenge_id=d.challenge_id,
+            member_count=n,
+            created_at=d.created_at,
+        )
+        for d, role, n in rows
+    ]

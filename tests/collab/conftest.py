@@ -1,0 +1,77 @@
+"""Fixtures for the co-editing tests: a draft with an owner, an editor, a viewer and an outsider."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pytest
+from sqlmodel import Session
+
+from hitrec_app.collab.room import Limits
+from hitrec_app.models import Draft, User
+from hitrec_app.services import drafts
+from tests.collab.helpers import ServerThread
+from tests.factories import make_user
+
+
+@dataclass
+class Cast:
+    draft: Draft
+    owner: User
+    editor: User
+    viewer: User
+    outsider: User
+
+    @property
+    def draft_id(self) -> int:
+        assert self.draft.id is not None
+        return self.draft.id
+
+
+def make_cast(session: Session, prefix: str = "") -> Cast:
+    owner = make_user(session, f"{prefix}owner")
+    editor = make_user(session, f"{prefix}editor")
+    viewer = make_user(session, f"{prefix}viewer")
+    outsider = make_user(session, f"{prefix}outsider")
+    assert owner.id is not None
+    draft = drafts.create_draft(session=session, owner_id=owner.id, title="A story")
+    assert draft.id is not None
+    drafts.invite(
+        session=session,
+        actor_id=owner.id,
+        draft_id=draft.id,
+        username=editor.username,
+        role="editor",
+    )
+    drafts.invite(
+        session=session,
+        actor_id=owner.id,
+        draft_id=draft.id,
+        username=viewer.username,
+        role="viewer",
+    )
+    session.commit()
+    return Cast(draft, owner, editor, viewer, outsider)
+
+
+@pytest.fixture
+def cast(session: Session) -> Cast:
+    return make_cast(session)
+
+
+# Small caps so "too large" is quick to reach; fast snapshots and unloads.
+TEST_LIMITS = Limits(
+    max_message_bytes=64 * 1024,
+    max_doc_points=2_000,
+    auto_snapshot_seconds=3600,
+    idle_unload_seconds=0.2,
+    close_wait_seconds=2,
+)
+
+
+@pytest.fixture
+def server(db_url: str) -> Iterator[ServerThread]:
+    thread = ServerThread(db_url, TEST_LIMITS).start()
+    yield thread
+    thread.stop()
