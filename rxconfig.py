@@ -21,6 +21,7 @@ config = rx.Config(
     backend_port=int(os.environ.get("HITREC_BACKEND_PORT", "8000")),
     telemetry_enabled=False,
     show_built_with_reflex=False,
+    plugins=[rx.plugins.RadixThemesPlugin(theme=rx.theme(accent_color="tomato", radius="medium"))],
     disable_plugins=[rx.plugins.SitemapPlugin],
 )
 

@@ -30,7 +30,6 @@ from hitrec_app.state.records import RecordRoom, RecordState, SubmitState
 # lifespan task. Built fresh for each rx.App.
 collab_app = build_collab_app()
 app = rx.App(
-    theme=rx.theme(accent_color="tomato", radius="medium"),
     stylesheets=["/styles.css"],
     api_transformer=[collab_app, build_token_api()],
 )
