@@ -19,6 +19,8 @@ config = rx.Config(
     redis_url=os.environ.get("REFLEX_REDIS_URL") or None,
     frontend_port=int(os.environ.get("HITREC_PORT", "3000")),
     backend_port=int(os.environ.get("HITREC_BACKEND_PORT", "8000")),
+    # Behind N reverse proxies, set this so rate limits see the real client address.
+    trusted_proxy_hops=int(os.environ.get("HITREC_TRUSTED_PROXY_HOPS", "0")),
     telemetry_enabled=False,
     show_built_with_reflex=False,
     plugins=[rx.plugins.RadixThemesPlugin(theme=rx.theme(accent_color="tomato", radius="medium"))],

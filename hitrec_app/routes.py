@@ -29,6 +29,10 @@ def safe_next(path: str | None) -> str:
     """Only same-site relative paths are followed after sign-in (no open redirect)."""
     if not path or not path.startswith("/") or path.startswith("//") or "\\" in path:
         return HOME
+    # Browsers drop tabs and newlines from URLs, so "/\t/evil.example" would become
+    # "//evil.example": refuse any control character or whitespace.
+    if any(ch.isspace() or ord(ch) < 0x20 or ord(ch) == 0x7F for ch in path):
+        return HOME
     return path
 
 

@@ -5,7 +5,9 @@ cd "$(dirname "$0")/.."
 source scripts/setup.sh
 echo "==> migrating the database"
 alembic upgrade head
-echo "==> demo data (only into an empty database)"
-python -m hitrec_app.cli demo
+if [ "${HITREC_DEMO:-1}" = "1" ]; then
+  echo "==> demo data (only into an empty database; HITREC_DEMO=0 for a real deployment)"
+  python -m hitrec_app.cli demo
+fi
 echo "==> starting hitrec at http://localhost:${HITREC_PORT:-3000}"
 exec reflex run --env prod --single-port --frontend-port "${HITREC_PORT:-3000}" --backend-port "${HITREC_PORT:-3000}" --loglevel "${HITREC_LOGLEVEL:-info}"

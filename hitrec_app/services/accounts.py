@@ -38,6 +38,10 @@ TERMS_SUMMARY = (
 ATTEMPT_WINDOW = timedelta(minutes=15)
 MAX_FAILS_PER_ACCOUNT = 5
 MAX_FAILS_PER_CLIENT = 20
+SIGNUP_WINDOW = timedelta(hours=1)
+MAX_SIGNUPS_PER_CLIENT = 10
+# Sign-ups are counted in the sign-in attempts table under a key no username can have.
+_SIGNUP_KEY = "#signup"
 
 
 @dataclass(frozen=True)
@@ -65,7 +69,9 @@ def sign_up(
     password: str,
     accept_terms: bool,
     display_name: str = "",
+    client_ip: str | None = None,
 ) -> User:
+    """Create an account. With `client_ip`, sign-ups are rate-limited per client address."""
     name = clean_username(username)
     check_password(password, name)
     display = clean_text(display_name, field="Display name", max_len=80) or name
@@ -73,6 +79,8 @@ def sign_up(
         raise ValidationError("Please accept the studio's terms to join.")
     if get_user_by_username(session=session, username=name) is not None:
         raise ValidationError(f"The username '{name}' is taken; please pick another.")
+    if client_ip is not None:
+        _check_signup_rate(session=session, client_ip=client_ip)
     # The very first account runs the studio.
     role = "admin" if count_users(session=session) == 0 else "member"
     user = User(
@@ -89,13 +97,36 @@ def sign_up(
     events.publish(
         session, "activity", "user.joined", {"username": user.username, "name": user.display_name}
     )
+    if client_ip is not None:
+        session.add(
+            LoginAttempt(username_key=_SIGNUP_KEY, client_ip=client_ip[:64], created_at=utcnow())
+        )
     log.info("user signed up: %s (id %s)", user.username, user.id)
     return user
 
 
+def _check_signup_rate(*, session: Session, client_ip: str) -> None:
+    since = utcnow() - SIGNUP_WINDOW
+    count = session.exec(
+        select(func.count())
+        .select_from(LoginAttempt)
+        .where(
+            LoginAttempt.username_key == _SIGNUP_KEY,
+            LoginAttempt.client_ip == client_ip[:64],
+            LoginAttempt.created_at >= since,
+        )
+    ).one()
+    if count >= MAX_SIGNUPS_PER_CLIENT:
+        raise RateLimited("Too many new accounts from your network. Try again in an hour.")
+
+
 def _recent_failures(*, session: Session, now: datetime, **where: str) -> int:
     since = now - ATTEMPT_WINDOW
-    query = select(func.count()).select_from(LoginAttempt).where(LoginAttempt.created_at >= since)
+    query = (
+        select(func.count())
+        .select_from(LoginAttempt)
+        .where(LoginAttempt.created_at >= since, LoginAttempt.username_key != _SIGNUP_KEY)
+    )
     for column, value in where.items():
         query = query.where(getattr(LoginAttempt, column) == value)
     return session.exec(query).one()
@@ -103,7 +134,7 @@ def _recent_failures(*, session: Session, now: datetime, **where: str) -> int:
 
 def _retry_minutes(*, session: Session, now: datetime, **where: str) -> int:
     query = select(func.min(LoginAttempt.created_at)).where(
-        LoginAttempt.created_at >= now - ATTEMPT_WINDOW
+        LoginAttempt.created_at >= now - ATTEMPT_WINDOW, LoginAttempt.username_key != _SIGNUP_KEY
     )
     for column, value in where.items():
         query = query.where(getattr(LoginAttempt, column) == value)
@@ -138,7 +169,8 @@ def sign_in(*, session: Session, username: str, password: str, client_ip: str) -
     user = get_user_by_username(session=session, username=key)
     if not verify_password(password, user.password_hash if user else None):
         session.add(LoginAttempt(username_key=key, client_ip=ip, created_at=now))
-        log.info("failed sign-in for %r", key)
+        # No username in the log: people sometimes type their password into that field.
+        log.info("failed sign-in attempt")
         # Keep the failure even though the caller's transaction ends in an error.
         session.commit()
         raise AuthenticationFailed("Wrong username or password.")
@@ -226,5 +258,5 @@ def purge_expired(*, session: Session) -> int:
     """Drop expired sessions and stale sign-in failures (housekeeping)."""
     now = utcnow()
     n = session.exec(delete(UserSession).where(UserSession.expires_at < now)).rowcount  # type: ignore[call-overload]
-    session.exec(delete(LoginAttempt).where(LoginAttempt.created_at < now - ATTEMPT_WINDOW))  # type: ignore[call-overload]
+    session.exec(delete(LoginAttempt).where(LoginAttempt.created_at < now - SIGNUP_WINDOW))  # type: ignore[call-overload]
     return n or 0

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import reflex as rx
 
 from hitrec_app import routes
@@ -15,32 +17,47 @@ def _client_ip(state: rx.State) -> str:
     return state.router.session.client_ip or "unknown"
 
 
+def _form(form_data: object) -> dict:
+    """Handlers are public endpoints: a hostile client may send anything as the form."""
+    return form_data if isinstance(form_data, dict) else {}
+
+
+def _sign_up_then_in(form: dict, client_ip: str) -> accounts.SignIn:
+    # Argon2 hashing takes ~80 ms of CPU: callers run this in a thread, off the event loop.
+    with session_scope(write=True) as session:
+        accounts.sign_up(
+            session=session,
+            username=str(form.get("username", "")),
+            password=str(form.get("password", "")),
+            display_name=str(form.get("display_name", "")),
+            accept_terms=form.get("accept_terms") in (True, "on", "true"),
+            client_ip=client_ip,
+        )
+    return _sign_in(form, client_ip)
+
+
+def _sign_in(form: dict, client_ip: str) -> accounts.SignIn:
+    with session_scope(write=True) as session:
+        return accounts.sign_in(
+            session=session,
+            username=str(form.get("username", "")),
+            password=str(form.get("password", "")),
+            client_ip=client_ip,
+        )
+
+
 class SignUpState(AuthState):
     error: str = ""
 
     @rx.event
-    def submit(self, form_data: dict):
+    async def submit(self, form_data: dict):
         self.error = ""
-        password = str(form_data.get("password", ""))
-        if password != str(form_data.get("password_confirm", "")):
+        form = _form(form_data)
+        if str(form.get("password", "")) != str(form.get("password_confirm", "")):
             self.error = "The two passwords differ."
             return None
         try:
-            with session_scope(write=True) as session:
-                accounts.sign_up(
-                    session=session,
-                    username=str(form_data.get("username", "")),
-                    password=password,
-                    display_name=str(form_data.get("display_name", "")),
-                    accept_terms=form_data.get("accept_terms") in (True, "on", "true"),
-                )
-            with session_scope(write=True) as session:
-                result = accounts.sign_in(
-                    session=session,
-                    username=str(form_data.get("username", "")),
-                    password=password,
-                    client_ip=_client_ip(self),
-                )
+            result = await asyncio.to_thread(_sign_up_then_in, form, _client_ip(self))
         except ServiceError as err:
             self.error = str(err)
             return None
@@ -53,16 +70,10 @@ class SignInState(AuthState):
     error: str = ""
 
     @rx.event
-    def submit(self, form_data: dict):
+    async def submit(self, form_data: dict):
         self.error = ""
         try:
-            with session_scope(write=True) as session:
-                result = accounts.sign_in(
-                    session=session,
-                    username=str(form_data.get("username", "")),
-                    password=str(form_data.get("password", "")),
-                    client_ip=_client_ip(self),
-                )
+            result = await asyncio.to_thread(_sign_in, _form(form_data), _client_ip(self))
         except ServiceError as err:
             self.error = str(err)
             return None
@@ -91,6 +102,7 @@ class ProfileState(AuthState):
     @rx.event
     def save(self, form_data: dict):
         self.message = self.error = ""
+        form_data = _form(form_data)
         try:
             user = self._require_user()
             with session_scope(write=True) as session:
@@ -114,8 +126,9 @@ class ProfileState(AuthState):
             user = self._require_user()
             if not files:
                 raise uploads.UploadError("Choose an image first.")
-            data = await files[0].read()
-            relative = uploads.store_avatar(data)
+            # Never read more than the limit: an oversized file is refused, not buffered.
+            data = await files[0].read(uploads.AVATAR_MAX_BYTES + 1)
+            relative = await asyncio.to_thread(uploads.store_avatar, data)
             with session_scope(write=True) as session:
                 old = accounts.get_user_by_username(session=session, username=user.username)
                 previous = old.avatar_path if old else None
@@ -186,7 +199,9 @@ class AdminUsersState(AuthState):
         try:
             actor = self._require_user()
             with session_scope(write=True) as session:
-                accounts.set_role(session=session, actor_id=actor.id, username=username, role=role)
+                accounts.set_role(
+                    session=session, actor_id=actor.id, username=str(username), role=str(role)
+                )
         except (ServiceError, PermissionError) as err:
             self.error = str(err)
             return

@@ -201,3 +201,47 @@ def test_profile_update_validates(session):
         accounts.update_profile(session=session, user_id=user.id, display_name="  ", bio="")
     with pytest.raises(ValidationError, match="Bio must be at most 2000"):
         accounts.update_profile(session=session, user_id=user.id, display_name="P", bio="x" * 2001)
+
+
+def test_sign_ups_are_rate_limited_per_client_but_do_not_count_as_failed_sign_ins(session):
+    for i in range(accounts.MAX_SIGNUPS_PER_CLIENT):
+        accounts.sign_up(
+            session=session,
+            username=f"bulk{i}",
+            password=PASSWORD,
+            accept_terms=True,
+            client_ip="9.9.9.9",
+        )
+    with pytest.raises(RateLimited, match="new accounts"):
+        accounts.sign_up(
+            session=session,
+            username="onemore",
+            password=PASSWORD,
+            accept_terms=True,
+            client_ip="9.9.9.9",
+        )
+    # Another network may still join, and sign-ins from the busy one still work.
+    accounts.sign_up(
+        session=session,
+        username="elsewhere",
+        password=PASSWORD,
+        accept_terms=True,
+        client_ip="8.8.8.8",
+    )
+    assert accounts.sign_in(
+        session=session, username="bulk0", password=PASSWORD, client_ip="9.9.9.9"
+    )
+
+
+def test_failed_sign_in_log_never_names_what_was_typed(session, caplog):
+    make_user(session, "poet")
+    caplog.set_level("DEBUG")
+    typed = "my-password-typed-as-username"
+    with pytest.raises(AuthenticationFailed):
+        accounts.sign_in(session=session, username=typed, password=PASSWORD, client_ip="ip")
+    with pytest.raises(AuthenticationFailed):
+        accounts.sign_in(
+            session=session, username="poet", password="wrong password!", client_ip="ip"
+        )
+    assert typed not in caplog.text and "wrong password!" not in caplog.text
+    assert "failed sign-in" in caplog.text
