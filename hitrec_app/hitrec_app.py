@@ -20,6 +20,7 @@ from hitrec_app.state.challenges import (
     ChallengeFormState,
     ChallengeRoom,
     ChallengeState,
+    expire_challenges_loop,
 )
 from hitrec_app.state.drafts import DraftsListState, DraftState
 from hitrec_app.state.notifications import NotificationsState, ProfileWorkState
@@ -35,6 +36,8 @@ app = rx.App(
 )
 app.register_lifespan_task(collab_app.state.collab_lifespan)
 rooms.install(app)
+# Past-deadline challenges close themselves even when nobody loads a page.
+app.register_lifespan_task(expire_challenges_loop)
 
 app.add_page(
     home.home,

@@ -28,6 +28,16 @@ def _secret_key(data_dir: Path) -> str:
     return key_file.read_text().strip()
 
 
+def _positive_float(name: str, default: float) -> float:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    value = float(raw)
+    if value <= 0:
+        raise ValueError(f"{name} must be a positive number of seconds, not {raw!r}")
+    return value
+
+
 @dataclass(frozen=True)
 class Settings:
     data_dir: Path
@@ -35,6 +45,8 @@ class Settings:
     secret_key: str
     upload_dir: Path
     session_days: int = 30
+    # How often (seconds) the app closes challenges whose deadline has passed.
+    challenge_sweep_seconds: float = 30.0
 
 
 def load_settings() -> Settings:
@@ -48,6 +60,7 @@ def load_settings() -> Settings:
         database_url=os.environ.get("HITREC_DATABASE_URL", f"sqlite:///{data_dir / 'hitrec.db'}"),
         secret_key=_secret_key(data_dir),
         upload_dir=upload_dir,
+        challenge_sweep_seconds=_positive_float("HITREC_CHALLENGE_SWEEP_SECONDS", 30.0),
     )
 
 

@@ -15,7 +15,8 @@ os.environ.setdefault("HITREC_SECRET_KEY", "test-secret-key-not-for-production")
 
 import pytest  # noqa: E402
 from alembic.config import Config  # noqa: E402
-from sqlmodel import Session  # noqa: E402
+from sqlalchemy import create_engine, text  # noqa: E402
+from sqlmodel import Session, SQLModel  # noqa: E402
 
 from alembic import command  # noqa: E402
 from hitrec_app.db import get_engine  # noqa: E402
@@ -49,3 +50,49 @@ def session(db_url: str) -> Iterator[Session]:
     with Session(get_engine(db_url, immediate=True), expire_on_commit=False) as s:
         yield s
         s.rollback()
+
+
+@pytest.fixture(scope="session")
+def pg_url() -> Iterator[str]:
+    """A schema of its own on the test PostgreSQL, migrated once per test process."""
+    import hitrec_app.models  # noqa: F401  (fills SQLModel.metadata for the truncation)
+
+    admin = create_engine(PG_URL)
+    try:
+        with admin.connect() as conn:
+            conn.execute(text("select 1"))
+    except Exception as err:  # pragma: no cover - the test command starts PostgreSQL
+        pytest.fail(f"PostgreSQL is not reachable at {PG_URL}: {err}")
+    schema = f"hitrec_test_{os.getpid()}"
+    with admin.begin() as conn:
+        conn.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
+        conn.execute(text(f"CREATE SCHEMA {schema}"))
+    url = f"{PG_URL}?options=-csearch_path%3D{schema}"
+    try:
+        migrate(url)
+        yield url
+    finally:
+        get_engine(url).dispose()
+        with admin.begin() as conn:
+            conn.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
+        admin.dispose()
+
+
+@pytest.fixture
+def pg_session(pg_url: str) -> Iterator[Session]:
+    """A session on the migrated PostgreSQL schema, emptied again after the test."""
+    engine = get_engine(pg_url)
+    try:
+        with Session(engine, expire_on_commit=False) as s:
+            yield s
+            s.rollback()
+    finally:
+        tables = ", ".join(f'"{t.name}"' for t in SQLModel.metadata.sorted_tables)
+        with engine.begin() as conn:
+            conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def any_session(request: pytest.FixtureRequest) -> Session:
+    """The test runs twice: on SQLite (`session`) and on PostgreSQL (`pg_session`)."""
+    return request.getfixturevalue("session" if request.param == "sqlite" else "pg_session")

@@ -1,7 +1,8 @@
 """Challenges: hosts post them (draft -> open -> closed); the board lists them.
 
-A challenge past its deadline closes itself: `close_expired` closes every such
-challenge, and everything that accepts entries checks the deadline as well.
+A challenge past its deadline closes itself: `close_expired_challenges` closes every
+such challenge (the app runs it periodically, see `hitrec_app.state.challenges`), and
+everything that accepts entries checks the deadline as well.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, update
+from sqlalchemy import func
 from sqlmodel import Session, select
 
 from hitrec_app.models import Challenge, Production, Record, User, utcnow
@@ -232,51 +233,46 @@ def _close(session: Session, challenge: Challenge, when: datetime) -> None:
     )
 
 
-def close_if_expired(*, session: Session, challenge: Challenge) -> bool:
+def close_if_expired(
+    *, session: Session, challenge: Challenge, now: datetime | None = None
+) -> bool:
+    now = now or utcnow()
     if challenge.state == "open" and challenge.deadline is not None:
-        if challenge.deadline <= utcnow():
+        if challenge.deadline <= now:
             _close(session, challenge, challenge.deadline)
             return True
     return False
 
 
-def close_expired(*, session: Session) -> list[int]:
-    """Close every open challenge whose deadline has passed; returns their ids."""
-    now = utcnow()
-    ids = list(
-        session.exec(
-            select(Challenge.id).where(
-                Challenge.state == "open",
-                Challenge.deadline.is_not(None),  # type: ignore[union-attr]
-                Challenge.deadline <= now,  # type: ignore[operator]
-            )
-        )
+def _expired(now: datetime):  # noqa: ANN202
+    return select(Challenge).where(
+        Challenge.state == "open",
+        Challenge.deadline.is_not(None),  # type: ignore[union-attr]
+        Challenge.deadline <= now,  # type: ignore[operator]
     )
-    if ids:
-        session.exec(  # type: ignore[call-overload]
-            update(Challenge)
-            .where(Challenge.id.in_(ids), Challenge.state == "open")  # type: ignore[union-attr]
-            .values(state="closed", closed_at=Challenge.deadline)
-        )
-        for cid in ids:
-            events.publish(session, challenge_room(cid), "challenge.closed", {"challenge_id": cid})
-    return [i for i in ids if i is not None]
 
 
-def has_expired(*, session: Session) -> bool:
-    now = utcnow()
-    return (
-        session.exec(
-            select(Challenge.id)
-            .where(
-                Challenge.state == "open",
-                Challenge.deadline.is_not(None),  # type: ignore[union-attr]
-                Challenge.deadline <= now,  # type: ignore[operator]
-            )
-            .limit(1)
-        ).first()
-        is not None
-    )
+def close_expired_challenges(*, session: Session, now: datetime | None = None) -> list[int]:
+    """Close every open challenge whose deadline is at or before `now`; returns their ids.
+
+    Each one gets `closed_at` = its deadline and a "challenge.closed" event (delivered
+    after commit), so open board and challenge pages update. Rows are locked (skipping
+    rows another sweeper holds, on PostgreSQL) so two processes never close one twice.
+    """
+    now = now or utcnow()
+    due = session.exec(
+        _expired(now).order_by(Challenge.id).with_for_update(skip_locked=True)  # type: ignore[union-attr]
+    ).all()
+    for challenge in due:
+        _close(session, challenge, challenge.deadline or now)
+    return [c.id for c in due if c.id is not None]
+
+
+close_expired = close_expired_challenges
+
+
+def has_expired(*, session: Session, now: datetime | None = None) -> bool:
+    return session.exec(_expired(now or utcnow()).limit(1)).first() is not None
 
 
 # --- queries -----------------------------------------------------------------------------

@@ -112,6 +112,19 @@ def check_sources(
     return [records[sid] for sid in ids]
 
 
+LINEAGE_LOCK = 0x68697472  # PostgreSQL advisory lock key for citation changes ("hitr")
+
+
+def lock_lineage(session: Session) -> None:
+    """Serialise citation changes on existing records until the transaction ends.
+
+    The cycle check reads the graph, then adds an edge: two concurrent changes (A cites B,
+    B cites A) would each pass it. SQLite's write transactions are serial already.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        session.exec(select(func.pg_advisory_xact_lock(LINEAGE_LOCK))).one()
+
+
 def source_ids(*, session: Session, record_id: int) -> list[int]:
     return [src for _, src in _parents(session, [record_id])]
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Literal
+from typing import BinaryIO, Literal
 
 from sqlalchemy import delete, func, or_
 from sqlmodel import Session, select
@@ -86,6 +87,17 @@ def _user(session: Session, user_id: int) -> User:
     return user
 
 
+def _ids(raw: Iterable) -> set[int]:
+    """The integer ids among `raw` (anything else is left to the validation that follows)."""
+    ids = set()
+    for value in raw:
+        try:
+            ids.add(int(value))
+        except (TypeError, ValueError):
+            continue
+    return ids
+
+
 def _record(session: Session, record_id: int) -> Record:
     record = session.get(Record, record_id)
     if record is None:
@@ -93,9 +105,37 @@ def _record(session: Session, record_id: int) -> Record:
     return record
 
 
+def lock_records(session: Session, ids: Iterable[int]) -> None:
+    """Lock these records' rows until the transaction ends (PostgreSQL; SQLite's write
+    transactions are already serial), always in id order so two commands never deadlock.
+
+    Commands that recount a record's hearts, comments or remixes lock it first, or two
+    concurrent transactions would each count without the other's row and store too few.
+    """
+    wanted = sorted({int(i) for i in ids})
+    if wanted and session.get_bind().dialect.name != "sqlite":
+        session.exec(
+            select(Record.id)
+            .where(Record.id.in_(wanted))  # type: ignore[union-attr]
+            .order_by(Record.id)
+            .with_for_update()
+        ).all()
+
+
+def _locked(session: Session, record_id: int) -> Record:
+    """The record, its row locked (see `lock_records`) and re-read once the lock is held."""
+    query = select(Record).where(Record.id == record_id)
+    if session.get_bind().dialect.name != "sqlite":
+        query = query.with_for_update().execution_options(populate_existing=True)
+    record = session.exec(query).first()
+    if record is None:
+        raise NotFound("That record does not exist.")
+    return record
+
+
 def _own(session: Session, user_id: int, record_id: int) -> tuple[User, Record]:
     user = _user(session, user_id)
-    record = _record(session, record_id)
+    record = _locked(session, record_id)
     if not is_author(session, user, record):
         raise PermissionDenied("Only the record's authors can change it.")
     if record.withdrawn_at is not None:
@@ -154,6 +194,11 @@ class RecordInput:
     challenge_id: int | None = None
     source_ids: tuple[int, ...] = ()
     file_data: bytes | None = None
+    # An upload as a binary file object (read in chunks, never whole into memory).
+    file: BinaryIO | None = None
+
+    def upload(self) -> bytes | BinaryIO | None:
+        return self.file if self.file is not None else (self.file_data or None)
 
 
 def submit_record(*, session: Session, user_id: int, data: RecordInput) -> Record:
@@ -169,11 +214,12 @@ def submit_record(*, session: Session, user_id: int, data: RecordInput) -> Recor
     description = clean_text(data.description, field="Description", max_len=2000)
     tags = clean_tags(data.tags)
     body = None
+    upload = data.upload()
     if data.kind == "text":
         body = clean_text(data.body, field="The text", max_len=BODY_MAX, required=True)
-        if data.file_data:
+        if upload is not None:
             raise ValidationError("A text record has no file; paste the text instead.")
-    elif not data.file_data:
+    elif upload is None:
         raise ValidationError(f"Choose the {data.kind} file to upload.")
     challenge = None
     if data.challenge_id is not None:
@@ -186,11 +232,12 @@ def submit_record(*, session: Session, user_id: int, data: RecordInput) -> Recor
         if data.kind not in challenges.accepted_kinds(challenge):
             kinds = ", ".join(challenges.accepted_kinds(challenge))
             raise ValidationError(f"This challenge accepts {kinds} records, not {data.kind}.")
+    lock_records(session, _ids(data.source_ids))
     sources = lineage.check_sources(session=session, record_id=None, source_ids=data.source_ids)
 
     stored = None
-    if data.file_data:
-        stored = uploads.store_record_file(data.kind, data.file_data)
+    if upload is not None:
+        stored = uploads.store_record_file(data.kind, upload)
         uploads.keep_only_if_committed(session, stored.file_path, stored.thumbnail_path)
     record = Record(
         kind=data.kind,
@@ -242,6 +289,13 @@ def update_record(
 
 def set_sources(*, session: Session, user_id: int, record_id: int, source_ids: list[int]) -> Record:
     """Replace what `record_id` cites (authors only); new sources' authors are notified."""
+    # One citation change on an existing record at a time: two concurrent changes could
+    # each pass the cycle check and together make a loop (SQLite is serial anyway).
+    lineage.lock_lineage(session)
+    lock_records(
+        session,
+        {record_id, *lineage.source_ids(session=session, record_id=record_id), *_ids(source_ids)},
+    )
     user, record = _own(session, user_id, record_id)
     current = set(lineage.source_ids(session=session, record_id=record_id))
     # Citations kept as they are need no re-check (a source may since have been withdrawn).
@@ -291,6 +345,7 @@ def withdraw_record(
     """Take a record down. Deleted outright, unless others built on it or it is credited
     in a production: then it stays as a stub keeping its title and credits, with its
     body and file gone."""
+    lock_records(session, {record_id, *lineage.source_ids(session=session, record_id=record_id)})
     _, record = _own(session, user_id, record_id)
     built_on = session.exec(
         select(RecordSource.id).where(RecordSource.source_id == record_id).limit(1)
@@ -341,7 +396,7 @@ def withdraw_record(
 def set_heart(*, session: Session, user_id: int, record_id: int, on: bool) -> int:
     """Heart (or un-heart) a record; one heart per user. Returns the new count."""
     user = _user(session, user_id)
-    record = _record(session, record_id)
+    record = _locked(session, record_id)
     if record.withdrawn_at is not None:
         raise ValidationError("This record was withdrawn.")
     existing = session.exec(
@@ -391,7 +446,7 @@ class CommentView:
 
 def add_comment(*, session: Session, user_id: int, record_id: int, body: str) -> Comment:
     user = _user(session, user_id)
-    record = _record(session, record_id)
+    record = _locked(session, record_id)
     if record.withdrawn_at is not None:
         raise ValidationError("This record was withdrawn; comments are closed.")
     text = clean_text(body, field="Comment", max_len=COMMENT_MAX, required=True)

@@ -8,6 +8,7 @@ import secrets
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from PIL import Image, UnidentifiedImageError
 from sqlalchemy import event as sa_event
@@ -19,11 +20,23 @@ from hitrec_app.settings import settings
 AVATAR_MAX_BYTES = 5 * 1024 * 1024
 AVATAR_SIZE = 256
 IMAGE_FORMATS = {"PNG": "png", "JPEG": "jpg", "WEBP": "webp", "GIF": "gif"}
-Image.MAX_IMAGE_PIXELS = 50_000_000  # refuse decompression bombs
+# Pillow only warns below twice its own limit, and a tiny file can declare a huge
+# canvas: every image's declared size is checked before any pixel is decoded.
+MAX_IMAGE_PIXELS = 40_000_000
+AVATAR_MAX_PIXELS = 16_000_000
+Image.MAX_IMAGE_PIXELS = MAX_IMAGE_PIXELS
 
 
 class UploadError(ValidationError):
     pass
+
+
+def _check_canvas(image: Image.Image, max_pixels: int) -> None:
+    width, height = image.size
+    if width * height > max_pixels:
+        raise UploadError(
+            f"The image is {width}×{height} pixels; the limit is {max_pixels / 1e6:.0f} megapixels."
+        )
 
 
 def _root() -> Path:
@@ -44,7 +57,7 @@ def _write_atomically(relative: str, data: bytes) -> str:
     return relative
 
 
-def open_image(data: bytes, *, max_bytes: int) -> Image.Image:
+def open_image(data: bytes, *, max_bytes: int, max_pixels: int = MAX_IMAGE_PIXELS) -> Image.Image:
     """Decode `data` as one of the accepted image formats, or raise a clear UploadError."""
     if not data:
         raise UploadError("The file is empty.")
@@ -54,6 +67,7 @@ def open_image(data: bytes, *, max_bytes: int) -> Image.Image:
         )
     try:
         image = Image.open(io.BytesIO(data))
+        _check_canvas(image, max_pixels)
         image.verify()
         image = Image.open(io.BytesIO(data))
         image.load()
@@ -66,7 +80,8 @@ def open_image(data: bytes, *, max_bytes: int) -> Image.Image:
 
 def store_avatar(data: bytes) -> str:
     """Validate and store an avatar as a square PNG; returns its path under the upload dir."""
-    image = open_image(data, max_bytes=AVATAR_MAX_BYTES).convert("RGBA")
+    image = open_image(data, max_bytes=AVATAR_MAX_BYTES, max_pixels=AVATAR_MAX_PIXELS)
+    image = image.convert("RGBA")
     side = min(image.size)
     left, top = (image.width - side) // 2, (image.height - side) // 2
     image = image.crop((left, top, left + side, top + side)).resize((AVATAR_SIZE, AVATAR_SIZE))
@@ -91,6 +106,8 @@ def public_url(relative: str | None) -> str:
 # --- Record files -------------------------------------------------------------------------
 
 MB = 1024 * 1024
+CHUNK = 1 * MB  # uploads are copied this much at a time
+HEAD_BYTES = 4096  # what sniff_media looks at
 RECORD_MAX_BYTES = {"image": 15 * MB, "audio": 40 * MB, "video": 200 * MB}
 THUMBNAIL_SIZE = (480, 480)
 IMAGE_MIME = {"PNG": "image/png", "JPEG": "image/jpeg", "WEBP": "image/webp", "GIF": "image/gif"}
@@ -153,50 +170,115 @@ def _thumbnail(image: Image.Image) -> bytes:
     return out.getvalue()
 
 
+def _too_large(kind: str) -> UploadError:
+    limit = RECORD_MAX_BYTES[kind] // MB
+    return UploadError(f"The file is over {limit} MB; {kind} records may be up to {limit} MB.")
+
+
+def _spool(kind: str, source: BinaryIO, folder: Path) -> tuple[Path, bytes]:
+    """Copy `source` into a temporary file in `folder`, CHUNK bytes at a time, stopping as
+    soon as it exceeds the size limit for `kind`. Returns the temp file and its first bytes.
+    The caller removes the temp file; on error it is already gone."""
+    limit = RECORD_MAX_BYTES[kind]
+    folder.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(dir=folder, prefix=".part-")
+    tmp = Path(name)
+    head = b""
+    size = 0
+    try:
+        with os.fdopen(fd, "wb") as out:
+            while chunk := source.read(CHUNK):
+                size += len(chunk)
+                if size > limit:
+                    raise _too_large(kind)
+                if len(head) < HEAD_BYTES:
+                    head += chunk[: HEAD_BYTES - len(head)]
+                out.write(chunk)
+        if size == 0:
+            raise UploadError("The file is empty.")
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return tmp, head
+
+
+def _open_image_file(path: Path) -> Image.Image:
+    bad = UploadError(f"That file is not a {KIND_FORMATS['image']}.")
+    try:
+        with Image.open(path) as probe:
+            _check_canvas(probe, MAX_IMAGE_PIXELS)
+            probe.verify()
+        image = Image.open(path)
+        image.load()
+    except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError) as err:
+        raise bad from err
+    if image.format not in IMAGE_FORMATS:
+        raise bad
+    return image
+
+
+def _check_spooled(kind: str, tmp: Path, head: bytes) -> tuple[str, str, Image.Image | None]:
+    """(mime type, extension, decoded image or None) of a spooled file, judged by content."""
+    if kind == "image":
+        image = _open_image_file(tmp)
+        return IMAGE_MIME[image.format], IMAGE_FORMATS[image.format], image
+    sniffed = sniff_media(head)
+    if sniffed is None or sniffed[0] != kind:
+        found = f" (it looks like {sniffed[0]})" if sniffed else ""
+        raise UploadError(f"That file is not a {KIND_FORMATS[kind]}{found}.")
+    return sniffed[1], sniffed[2], None
+
+
 def check_record_file(kind: str, data: bytes) -> tuple[str, str]:
     """Validate `data` for a record of `kind` by its content: returns (mime type, extension)."""
     if kind not in RECORD_MAX_BYTES:
         raise UploadError("Only image, audio and video records take a file.")
-    if not data:
-        raise UploadError("The file is empty.")
-    limit = RECORD_MAX_BYTES[kind]
-    if len(data) > limit:
-        raise UploadError(
-            f"The file is {len(data) / MB:.1f} MB; {kind} records may be up to {limit // MB} MB."
-        )
-    if kind == "image":
-        try:
-            image = open_image(data, max_bytes=limit)
-        except UploadError as err:
-            raise UploadError(f"That file is not a {KIND_FORMATS['image']}.") from err
-        return IMAGE_MIME[image.format], IMAGE_FORMATS[image.format]
-    sniffed = sniff_media(data)
-    if sniffed is None or sniffed[0] != kind:
-        found = f" (it looks like {sniffed[0]})" if sniffed else ""
-        raise UploadError(f"That file is not a {KIND_FORMATS[kind]}{found}.")
-    return sniffed[1], sniffed[2]
+    tmp, head = _spool(kind, io.BytesIO(data), _root() / "records")
+    try:
+        mime, ext, image = _check_spooled(kind, tmp, head)
+        if image is not None:
+            image.close()
+        return mime, ext
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
-def store_record_file(kind: str, data: bytes) -> StoredFile:
+def store_record_file(kind: str, source: bytes | BinaryIO) -> StoredFile:
     """Validate and store a record's file (and an image's thumbnail) under generated names.
 
+    `source` is the file's bytes or, for uploads, a binary file object: it is copied to a
+    temporary file in chunks (never held in memory whole), refused as soon as it passes
+    the size limit for its kind, checked by its content, then moved into place.
     Either everything is stored or nothing is: on any error the parts written are removed.
     """
-    mime, ext = check_record_file(kind, data)
+    if kind not in RECORD_MAX_BYTES:
+        raise UploadError("Only image, audio and video records take a file.")
+    if isinstance(source, bytes | bytearray | memoryview):
+        source = io.BytesIO(bytes(source))
+    folder = _root() / "records"
+    tmp, head = _spool(kind, source, folder)
     name = secrets.token_hex(16)
     written: list[str] = []
+    image = None
     try:
-        written.append(_write_atomically(f"records/{name}.{ext}", data))
+        mime, ext, image = _check_spooled(kind, tmp, head)
         thumb = None
-        if kind == "image":
-            thumb = _write_atomically(
-                f"records/thumbs/{name}.webp", _thumbnail(open_image(data, max_bytes=len(data)))
-            )
+        if image is not None:
+            thumb = _write_atomically(f"records/thumbs/{name}.webp", _thumbnail(image))
             written.append(thumb)
+            image.close()
+            image = None
+        relative = f"records/{name}.{ext}"
+        os.replace(tmp, _root() / relative)
+        written.insert(0, relative)
     except BaseException:
         for relative in written:
             remove(relative)
         raise
+    finally:
+        tmp.unlink(missing_ok=True)
+        if image is not None:
+            image.close()
     return StoredFile(file_path=written[0], thumbnail_path=thumb, mime_type=mime)
 
 

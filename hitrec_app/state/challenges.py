@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from datetime import UTC, datetime
 
 import reflex as rx
@@ -15,8 +17,10 @@ from hitrec_app.services import challenges, records
 from hitrec_app.services.challenges import ChallengeInput
 from hitrec_app.services.errors import NotFound, ServiceError
 from hitrec_app.services.events import RoomEvent
+from hitrec_app.settings import settings
 from hitrec_app.state.base import AuthState
 
+log = logging.getLogger(__name__)
 ROOM_COUNTS_KEPT = 300  # recent heart/remix counts a challenge room carries
 
 
@@ -24,12 +28,31 @@ def fmt_time(when: datetime | None) -> str:
     return when.strftime("%d %b %Y, %H:%M UTC") if when else ""
 
 
-def _close_expired() -> None:
+def sweep_expired(now: datetime | None = None) -> list[int]:
+    """Close challenges past their deadline; returns their ids.
+
+    A cheap read first, so the usual case (nothing due) never takes the write lock.
+    The services' "challenge.closed" events reach open pages after the commit.
+    """
     with session_scope() as session:
-        if not challenges.has_expired(session=session):
-            return
+        if not challenges.has_expired(session=session, now=now):
+            return []
     with session_scope(write=True) as session:
-        challenges.close_expired(session=session)
+        return challenges.close_expired_challenges(session=session, now=now)
+
+
+async def expire_challenges_loop(interval: float | None = None) -> None:
+    """Lifespan task: close past-deadline challenges every `interval` seconds
+    (`HITREC_CHALLENGE_SWEEP_SECONDS`, default 30) even when nobody loads a page."""
+    every = interval if interval is not None else settings.challenge_sweep_seconds
+    while True:
+        try:
+            closed = await asyncio.to_thread(sweep_expired)
+            if closed:
+                log.info("closed past-deadline challenges %s", closed)
+        except Exception:
+            log.exception("closing past-deadline challenges failed")
+        await asyncio.sleep(every)
 
 
 def _board_item(item: challenges.BoardItem) -> dict:
@@ -74,7 +97,7 @@ class BoardRoom(rx.SharedState):
 
     @rx.event
     async def join(self):
-        _close_expired()
+        sweep_expired()
         room = await rooms.join(self, challenges.BOARD_ROOM)
         room.items = _public_board()
 
@@ -232,7 +255,7 @@ class ChallengeState(AuthState):
         cid = _param_id(self)
         if cid is None:
             return
-        _close_expired()
+        sweep_expired()
         self.cid = cid
         self.sort, self.kind, self.never_remixed, self.page = "newest", "", False, 1
         try:

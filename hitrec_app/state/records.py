@@ -352,9 +352,14 @@ class SubmitState(AuthState):
             user = self._require_user()
             if len(files) > MAX_UPLOAD_FILES:
                 raise ValidationError("Upload one file per record.")
-            data = await files[0].read() if files else None
+            # The upload arrives in a temporary file (Starlette spools it to disk); the
+            # service copies it in chunks and refuses it once it passes the size limit,
+            # so it is never read into memory whole.
+            upload = files[0].file if files else None
             if self.kind == "text":
-                data = None  # a file chosen before switching to text is ignored
+                upload = None  # a file chosen before switching to text is ignored
+            elif upload is not None:
+                upload.seek(0)
             with session_scope(write=True) as session:
                 record = records.submit_record(
                     session=session,
@@ -367,7 +372,7 @@ class SubmitState(AuthState):
                         tags=str(form_data.get("tags", "")),
                         challenge_id=self.challenge_id or None,
                         source_ids=tuple(int(s["id"]) for s in self.sources),
-                        file_data=data,
+                        file=upload,
                     ),
                 )
                 rid = record.id

@@ -31,7 +31,10 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 @pytest.fixture(scope="session")
 def live_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveApp]:
-    app = LiveApp(tmp_path_factory.mktemp("live-app")).start()
+    # Sweep for past-deadline challenges every second, so a test can watch one close.
+    app = LiveApp(
+        tmp_path_factory.mktemp("live-app"), extra_env={"HITREC_CHALLENGE_SWEEP_SECONDS": "1"}
+    ).start()
     yield app
     app.stop()
 

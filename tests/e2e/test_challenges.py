@@ -4,10 +4,16 @@ from __future__ import annotations
 
 import io
 import re
+from datetime import timedelta
 
 from PIL import Image
 from playwright.sync_api import Page, expect
+from sqlmodel import select
 
+from hitrec_app.db import session_scope
+from hitrec_app.models import User, utcnow
+from hitrec_app.services import challenges
+from hitrec_app.services.challenges import ChallengeInput
 from tests.e2e.conftest import screenshot
 from tests.e2e.helpers import sign_in
 
@@ -181,3 +187,45 @@ def test_comments_arrive_live_and_notify_the_author(new_context):
     )
     jules.get_by_role("button", name="Mark all as read").click()
     expect(jules.get_by_role("link", name="Notifications", exact=True)).to_be_visible()
+
+
+def test_a_challenge_closes_itself_at_its_deadline_on_pages_left_open(new_context, live_app):
+    # A host's challenge with a deadline a few seconds away, written straight into the
+    # live app's database (the form only takes whole minutes).
+    with session_scope(write=True, url=live_app.env["HITREC_DATABASE_URL"]) as session:
+        host = session.exec(select(User).where(User.username == "jules")).one()
+        challenge = challenges.create_challenge(
+            session=session,
+            actor_id=host.id,
+            data=ChallengeInput(
+                title="Last call",
+                prompt="Say it before the doors close.",
+                deadline=utcnow() + timedelta(seconds=12),
+            ),
+            publish=True,
+        )
+        challenge_id = challenge.id
+
+    contributor = new_context().new_page()
+    sign_in(contributor, "priya")
+    contributor.goto(f"/challenges/{challenge_id}")
+    expect(contributor.get_by_role("heading", name="Last call", level=1)).to_be_visible()
+    expect(contributor.get_by_text("closing soon", exact=True)).to_be_visible()
+    submit = contributor.get_by_role("link", name="Submit a record")
+    expect(submit).to_be_visible()
+
+    board = new_context().new_page()
+    board.goto("/challenges")
+    expect(
+        board.get_by_role("region", name="Closing soon").get_by_role("article", name="Last call")
+    ).to_be_visible()
+
+    # Nobody reloads anything: at the deadline both pages change by themselves.
+    expect(contributor.get_by_text("closed", exact=True)).to_be_visible(timeout=30_000)
+    expect(submit).to_have_count(0)
+    expect(
+        board.get_by_role("region", name="Closed").get_by_role("article", name="Last call")
+    ).to_be_visible(timeout=15_000)
+    expect(
+        board.get_by_role("region", name="Closing soon").get_by_role("article", name="Last call")
+    ).to_have_count(0)

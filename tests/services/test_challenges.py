@@ -3,11 +3,17 @@ from datetime import timedelta
 import pytest
 
 from hitrec_app.models import Challenge, Production, utcnow
-from hitrec_app.services import challenges
+from hitrec_app.services import challenges, events
 from hitrec_app.services.challenges import ChallengeInput
 from hitrec_app.services.errors import NotFound, PermissionDenied, ValidationError
 from tests.factories import make_user
 from tests.services.creative_helpers import open_challenge, text_record
+
+
+@pytest.fixture
+def session(any_session):
+    """Every test here runs on SQLite and on PostgreSQL."""
+    return any_session
 
 
 def test_only_hosts_and_admins_create_challenges(session):
@@ -150,3 +156,62 @@ def test_entries_must_be_of_an_accepted_kind(session):
     c = open_challenge(session, host, accepted_kinds=("audio",))
     with pytest.raises(ValidationError, match="accepts audio records, not text"):
         text_record(session, member, challenge=c)
+
+
+def test_close_expired_challenges_closes_only_the_due_ones_and_tells_their_pages(session):
+    host = make_user(session, "hosty", role="host")
+    now = utcnow()
+    due = open_challenge(session, host, title="Due", deadline=now + timedelta(minutes=5))
+    later = open_challenge(session, host, title="Later", deadline=now + timedelta(hours=3))
+    no_deadline = open_challenge(session, host, title="Whenever")
+    draft = challenges.create_challenge(
+        session=session,
+        actor_id=host.id,
+        data=ChallengeInput(title="Draft", prompt="P", deadline=now + timedelta(minutes=1)),
+    )
+    session.commit()
+    seen: list[events.RoomEvent] = []
+    unsubscribe = events.subscribe(seen.append)
+    try:
+        # Nothing is due yet.
+        assert challenges.close_expired_challenges(session=session, now=now) == []
+        session.commit()
+        # Ten minutes on, only the open challenge whose deadline passed closes ...
+        ten_on = now + timedelta(minutes=10)
+        assert challenges.close_expired_challenges(session=session, now=ten_on) == [due.id]
+        assert seen == []  # ... and pages hear of it only once it is committed
+        session.commit()
+        assert [(e.room, e.kind, e.data) for e in seen] == [
+            (f"challenge-{due.id}", "challenge.closed", {"challenge_id": due.id})
+        ]
+        # A second sweep finds nothing more to do.
+        assert challenges.close_expired_challenges(session=session, now=ten_on) == []
+        session.commit()
+    finally:
+        unsubscribe()
+    session.expire_all()
+    closed = session.get(Challenge, due.id)
+    assert closed.state == "closed" and closed.closed_at == closed.deadline
+    assert [session.get(Challenge, c.id).state for c in (later, no_deadline, draft)] == [
+        "open",
+        "open",
+        "draft",
+    ]
+    board = {i.title: i.status for i in challenges.board(session=session, viewer=host)}
+    assert board["Due"] == "closed" and board["Later"] != "closed"
+
+
+def test_a_rolled_back_sweep_closes_nothing_and_tells_nobody(session):
+    host = make_user(session, "hosty", role="host")
+    c = open_challenge(session, host, deadline=utcnow() + timedelta(minutes=5))
+    seen: list[events.RoomEvent] = []
+    unsubscribe = events.subscribe(seen.append)
+    try:
+        later = utcnow() + timedelta(minutes=6)
+        assert challenges.close_expired_challenges(session=session, now=later) == [c.id]
+        session.rollback()
+    finally:
+        unsubscribe()
+    assert seen == []
+    session.expire_all()
+    assert session.get(Challenge, c.id).state == "open"

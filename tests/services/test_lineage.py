@@ -6,6 +6,12 @@ from tests.factories import make_user
 from tests.services.creative_helpers import text_record
 
 
+@pytest.fixture
+def session(any_session):
+    """Every test here runs on SQLite and on PostgreSQL."""
+    return any_session
+
+
 def test_missing_source_is_rejected(session):
     ada = make_user(session, "ada")
     with pytest.raises(ValidationError, match="Record #999 does not exist"):

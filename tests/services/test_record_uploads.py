@@ -1,5 +1,6 @@
 import io
 import struct
+import tempfile
 
 import pytest
 from PIL import Image
@@ -103,3 +104,65 @@ def test_a_failure_after_the_file_was_written_removes_it(monkeypatch):
     with pytest.raises(OSError):
         uploads.store_record_file("image", _image("PNG"))
     assert _record_files() == before
+
+
+class _Endless(io.RawIOBase):
+    """A huge upload (a WAV header, then zeros forever) that counts what was read of it."""
+
+    def __init__(self) -> None:
+        self.read_bytes = 0
+        self._head = _wav()[:44]
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int = -1) -> bytes:
+        size = 1 << 20 if size is None or size < 0 else size
+        chunk = (self._head + b"\x00" * size)[:size] if self.read_bytes == 0 else b"\x00" * size
+        self.read_bytes += len(chunk)
+        return chunk
+
+
+def test_an_oversized_upload_is_refused_without_reading_it_all(monkeypatch):
+    monkeypatch.setitem(uploads.RECORD_MAX_BYTES, "audio", 3 * uploads.CHUNK)
+    upload = _Endless()
+    before = _record_files()
+    with pytest.raises(uploads.UploadError, match="audio records may be up to 3 MB"):
+        uploads.store_record_file("audio", upload)
+    # It stopped one chunk past the limit instead of reading (or storing) the rest.
+    assert upload.read_bytes <= 4 * uploads.CHUNK
+    assert _record_files() == before
+
+
+def test_an_upload_is_copied_from_its_temporary_file_in_chunks(monkeypatch):
+    monkeypatch.setattr(uploads, "CHUNK", 1000)  # many chunks, even for a small file
+    wav = _wav() + b"\x01\x02" * 5000
+    spooled = tempfile.SpooledTemporaryFile(max_size=100)  # what an upload arrives as
+    spooled.write(wav)
+    spooled.seek(0)
+    reads: list[int] = []
+    original_read = spooled.read
+
+    def counting_read(size: int = -1) -> bytes:
+        reads.append(size)
+        return original_read(size)
+
+    monkeypatch.setattr(spooled, "read", counting_read)
+    stored = uploads.store_record_file("audio", spooled)
+    assert stored.mime_type == "audio/wav"
+    assert (settings.upload_dir / stored.file_path).read_bytes() == wav
+    assert reads and all(0 < size <= 1000 for size in reads)  # never "read everything"
+    assert not list((settings.upload_dir / "records").glob(".part-*"))
+    uploads.remove(stored.file_path)
+
+
+def test_an_image_upload_given_as_a_file_gets_its_thumbnail(tmp_path):
+    path = tmp_path / "photo.jpg"
+    path.write_bytes(_image("JPEG"))
+    with path.open("rb") as fh:
+        stored = uploads.store_record_file("image", fh)
+    assert stored.mime_type == "image/jpeg" and stored.file_path.endswith(".jpg")
+    with Image.open(settings.upload_dir / stored.thumbnail_path) as thumb:
+        assert thumb.format == "WEBP"
+    uploads.remove(stored.file_path)
+    uploads.remove(stored.thumbnail_path)

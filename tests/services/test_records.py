@@ -12,6 +12,12 @@ from tests.factories import make_user
 from tests.services.creative_helpers import open_challenge, text_record
 
 
+@pytest.fixture
+def session(any_session):
+    """Every test here runs on SQLite and on PostgreSQL."""
+    return any_session
+
+
 def _png() -> bytes:
     out = io.BytesIO()
     Image.new("RGB", (800, 600), "teal").save(out, format="PNG")
@@ -30,6 +36,24 @@ def test_image_record_is_stored_with_a_thumbnail(session):
     assert (settings.upload_dir / rec.file_path).exists()
     with Image.open(settings.upload_dir / rec.thumbnail_path) as thumb:
         assert max(thumb.size) <= 480
+
+
+def test_an_upload_given_as_a_file_object_is_stored(session):
+    user = make_user(session, "painter")
+    rec = records.submit_record(
+        session=session,
+        user_id=user.id,
+        data=RecordInput(kind="image", title="Teal", file=io.BytesIO(_png())),
+    )
+    session.commit()
+    assert (settings.upload_dir / rec.file_path).read_bytes() == _png()
+    assert rec.thumbnail_path is not None
+    with pytest.raises(ValidationError, match="A text record has no file"):
+        records.submit_record(
+            session=session,
+            user_id=user.id,
+            data=RecordInput(kind="text", title="T", body="B", file=io.BytesIO(_png())),
+        )
 
 
 def test_a_failed_submission_leaves_no_file_behind(session):

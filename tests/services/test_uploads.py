@@ -55,3 +55,18 @@ def test_remove_never_leaves_the_upload_folder(tmp_path):
     uploads.remove(str(outside))
     uploads.remove("../../" + outside.name)
     assert outside.exists()
+
+
+def _huge_canvas_png(width: int, height: int) -> bytes:
+    out = io.BytesIO()
+    Image.new("1", (width, height)).save(out, format="PNG", optimize=True)
+    return out.getvalue()
+
+
+def test_tiny_file_declaring_a_huge_canvas_is_refused_before_decoding():
+    bomb = _huge_canvas_png(7000, 7000)  # 49 megapixels in a few kilobytes
+    assert len(bomb) < 200_000
+    with pytest.raises(uploads.UploadError, match="megapixels"):
+        uploads.open_image(bomb, max_bytes=10_000_000)
+    with pytest.raises(uploads.UploadError, match="megapixels"):
+        uploads.store_avatar(_huge_canvas_png(5000, 5000))
