@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import reflex as rx
+from reflex.vars.base import Var
 
 KIND_ICONS = {"text": "file-text", "image": "image", "audio": "audio-lines", "video": "film"}
 KIND_COLORS = {"text": "blue", "image": "grass", "audio": "amber", "video": "purple"}
@@ -21,9 +22,50 @@ def kind_badge(kind) -> rx.Component:  # noqa: ANN001
     )
 
 
+# Inside a react-markdown component-map function, `props` holds the element's attributes.
+_IMG_SRC = Var(_js_expr="props.src").to(str)
+_IMG_ALT = Var(_js_expr="(props.alt ?? '')").to(str)
+# A same-site path only: "/..." but not "//host" or "/\\host" (both mean another host to a
+# browser), and no whitespace, backslash or control character anywhere (browsers drop
+# tabs and newlines from URLs, so "/<tab>/host" would become "//host").
+SAME_SITE_IMAGE = r"^/(?![/\\])[A-Za-z0-9._~!$&'()*+,;=:@%/?#-]*$"
+_IMG_IS_LOCAL = Var(
+    _js_expr=f"(/{SAME_SITE_IMAGE.replace('/', chr(92) + '/')}/.test(String(props.src ?? '')))",
+    _var_type=bool,
+)
+
+
+def _markdown_image(_children) -> rx.Component:  # noqa: ANN001
+    """Markdown images load only from this site (`/_upload/...`, `/...`): an image from
+    elsewhere would make every reader's browser call that server (leaking who reads what,
+    and their address). Others show as a note with their alt text, no link, no request."""
+    return rx.el.span(
+        rx.cond(
+            _IMG_IS_LOCAL,
+            rx.el.img(src=_IMG_SRC, alt=_IMG_ALT, style={"maxWidth": "100%"}),
+            rx.text.span(
+                "[external image not shown",
+                rx.cond(_IMG_ALT != "", ": " + _IMG_ALT, ""),
+                "]",
+                class_name="external-image",
+                color_scheme="gray",
+            ),
+        ),
+        class_name="markdown-image",
+    )
+
+
 def safe_markdown(text, **props) -> rx.Component:  # noqa: ANN001
-    """Markdown with raw HTML OFF (react-markdown then shows any HTML as plain text)."""
-    return rx.markdown(text, use_raw=False, use_math=False, use_katex=False, **props)
+    """Markdown with raw HTML OFF (react-markdown then shows any HTML as plain text), and
+    images only from this site (see `_markdown_image`)."""
+    return rx.markdown(
+        text,
+        use_raw=False,
+        use_math=False,
+        use_katex=False,
+        component_map={"img": _markdown_image},
+        **props,
+    )
 
 
 def counter(icon: str, value, label: str) -> rx.Component:  # noqa: ANN001

@@ -133,8 +133,9 @@ def _citations_editor() -> rx.Component:
                 align="end",
                 width="100%",
             ),
+            # Not reset_on_submit: a refused citation stays in the field to be corrected;
+            # the handler clears it once the citation is in.
             on_submit=s.add_citation,
-            reset_on_submit=True,
             width="100%",
         ),
         spacing="2",
@@ -192,20 +193,80 @@ def _editor() -> rx.Component:
                     ),
                 ),
                 _citations_editor(),
+                _withdraw_button(),
+                spacing="3",
+                width="100%",
+            ),
+            width="100%",
+        ),
+        rx.cond(
+            s.can_withdraw,
+            # An admin who did not submit it: moderation only, no editing.
+            rx.card(
+                rx.vstack(
+                    rx.heading("Moderation", size="4", as_="h2"),
+                    _withdraw_button(),
+                    spacing="3",
+                    width="100%",
+                ),
+                width="100%",
+            ),
+        ),
+    )
+
+
+def _withdraw_button() -> rx.Component:
+    s = RecordState
+    return rx.alert_dialog.root(
+        rx.alert_dialog.trigger(
+            rx.button("Withdraw record", color_scheme="red", variant="outline")
+        ),
+        rx.alert_dialog.content(
+            rx.alert_dialog.title("Withdraw this record?"),
+            rx.alert_dialog.description(
+                "If nobody built on it, it is deleted. If others remixed it, a stub keeps "
+                "its title and credits so their lineage stays intact."
+            ),
+            rx.hstack(
+                rx.alert_dialog.cancel(rx.button("Keep it", variant="soft")),
+                rx.alert_dialog.action(
+                    rx.button("Withdraw", color_scheme="red", on_click=s.withdraw)
+                ),
+                spacing="3",
+                justify="end",
+            ),
+        ),
+    )
+
+
+def _credit() -> rx.Component:
+    """A co-author (not the submitter) may take their name off; nothing else."""
+    s = RecordState
+    return rx.cond(
+        s.can_remove_credit,
+        rx.card(
+            rx.vstack(
+                rx.heading("Your credit", size="4", as_="h2"),
+                rx.text(
+                    "You are credited as a co-author. The person who submitted the record "
+                    "edits it; you can take your name off it.",
+                    size="2",
+                    color_scheme="gray",
+                ),
                 rx.alert_dialog.root(
                     rx.alert_dialog.trigger(
-                        rx.button("Withdraw record", color_scheme="red", variant="outline")
+                        rx.button("Remove my credit", color_scheme="red", variant="outline")
                     ),
                     rx.alert_dialog.content(
-                        rx.alert_dialog.title("Withdraw this record?"),
+                        rx.alert_dialog.title("Remove your credit?"),
                         rx.alert_dialog.description(
-                            "If nobody built on it, it is deleted. If others remixed it, a stub keeps "
-                            "its title and credits so their lineage stays intact."
+                            "Your name comes off this record; the record stays, credited to "
+                            "its other authors."
                         ),
                         rx.hstack(
-                            rx.alert_dialog.cancel(rx.button("Keep it", variant="soft")),
+                            rx.alert_dialog.cancel(rx.button("Keep my credit", variant="soft")),
                             rx.alert_dialog.action(
-                                rx.button("Withdraw", color_scheme="red", on_click=s.withdraw)
+                                rx.button("Remove", color_scheme="red", on_click=s.remove_my_credit)
                             ),
                             spacing="3",
                             justify="end",
@@ -461,6 +522,7 @@ def record_page() -> rx.Component:
                 ),
                 _credits(),
                 _editor(),
+                _credit(),
                 _comments(),
                 spacing="4",
                 width="100%",

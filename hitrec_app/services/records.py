@@ -76,8 +76,16 @@ def author_ids(session: Session, record_id: int) -> list[int]:
     )
 
 
-def is_author(session: Session, user: User, record: Record) -> bool:
-    return record.submitted_by_id == user.id or user.id in author_ids(session, record.id or 0)
+def is_submitter(user: User, record: Record) -> bool:
+    """The submitter owns the record: only they edit it (title, description, tags,
+    citations) or withdraw it. Co-authors credited on it (e.g. from a co-written draft)
+    may only remove their own credit."""
+    return user.id is not None and record.submitted_by_id == user.id
+
+
+def can_withdraw(user: User, record: Record) -> bool:
+    """The submitter, or an admin (moderation)."""
+    return is_submitter(user, record) or user.role == "admin"
 
 
 def _user(session: Session, user_id: int) -> User:
@@ -133,11 +141,21 @@ def _locked(session: Session, record_id: int) -> Record:
     return record
 
 
-def _own(session: Session, user_id: int, record_id: int) -> tuple[User, Record]:
+def _own(
+    session: Session, user_id: int, record_id: int, *, withdrawing: bool = False
+) -> tuple[User, Record]:
+    """The user and the locked record, if the user may change it: its submitter only
+    (credited co-authors may not), or for `withdrawing`, also an admin."""
     user = _user(session, user_id)
     record = _locked(session, record_id)
-    if not is_author(session, user, record):
-        raise PermissionDenied("Only the record's authors can change it.")
+    allowed = can_withdraw(user, record) if withdrawing else is_submitter(user, record)
+    if not allowed:
+        if user.id in author_ids(session, record_id):
+            raise PermissionDenied(
+                "Only the person who submitted this record can change or withdraw it; "
+                "as a co-author you can remove your own credit."
+            )
+        raise PermissionDenied("Only the person who submitted this record can change it.")
     if record.withdrawn_at is not None:
         raise ValidationError("This record was withdrawn; it can no longer be changed.")
     return user, record
@@ -342,11 +360,11 @@ def remove_source(*, session: Session, user_id: int, record_id: int, source_id: 
 def withdraw_record(
     *, session: Session, user_id: int, record_id: int
 ) -> Literal["deleted", "withdrawn"]:
-    """Take a record down. Deleted outright, unless others built on it or it is credited
-    in a production: then it stays as a stub keeping its title and credits, with its
-    body and file gone."""
+    """Take a record down (its submitter, or an admin moderating). Deleted outright,
+    unless others built on it or it is credited in a production: then it stays as a
+    stub keeping its title and credits, with its body and file gone."""
     lock_records(session, {record_id, *lineage.source_ids(session=session, record_id=record_id)})
-    _, record = _own(session, user_id, record_id)
+    _, record = _own(session, user_id, record_id, withdrawing=True)
     built_on = session.exec(
         select(RecordSource.id).where(RecordSource.source_id == record_id).limit(1)
     ).first()
@@ -391,6 +409,41 @@ def withdraw_record(
         {"record_id": record_id, "challenge_id": record.challenge_id},
     )
     return "withdrawn"
+
+
+def remove_credit(*, session: Session, user_id: int, record_id: int) -> Record:
+    """A credited co-author takes their own name off a record; the record stays.
+
+    The submitter keeps their credit (they withdraw instead), and the last remaining
+    author cannot leave a record credited to nobody. Other authors' shares are kept
+    as they are.
+    """
+    user = _user(session, user_id)
+    record = _locked(session, record_id)
+    row = session.exec(
+        select(RecordAuthor).where(
+            RecordAuthor.record_id == record_id, RecordAuthor.user_id == user.id
+        )
+    ).first()
+    if row is None:
+        raise ValidationError("You are not credited on this record.")
+    if is_submitter(user, record):
+        raise ValidationError(
+            "You submitted this record, so your credit stays; withdraw it instead."
+        )
+    if len(author_ids(session, record_id)) <= 1:
+        raise ValidationError("You are the record's only author; your credit cannot be removed.")
+    session.delete(row)
+    record.updated_at = utcnow()
+    session.add(record)
+    session.flush()
+    events.publish(
+        session,
+        _room_for(record),
+        "record.updated",
+        {"record_id": record.id, "challenge_id": record.challenge_id},
+    )
+    return record
 
 
 def set_heart(*, session: Session, user_id: int, record_id: int, on: bool) -> int:
@@ -514,7 +567,9 @@ class RecordView:
     sources: list[RecordRef]
     remixes: list[RecordRef]
     tags: list[str]
-    can_edit: bool
+    can_edit: bool  # the submitter: title, description, tags, citations, withdrawing
+    can_withdraw: bool  # the submitter, or an admin
+    can_remove_credit: bool  # a credited co-author other than the submitter
     hearted: bool
 
 
@@ -546,6 +601,8 @@ def record_view(*, session: Session, record_id: int, viewer: User | None) -> Rec
             )
         )
     ]
+    live = viewer is not None and record.withdrawn_at is None
+    credited = author_ids(session, record_id)
     return RecordView(
         record=record,
         authors=authors(session, record_id),
@@ -554,9 +611,12 @@ def record_view(*, session: Session, record_id: int, viewer: User | None) -> Rec
         sources=_refs(session, lineage.source_ids(session=session, record_id=record_id)),
         remixes=_refs(session, remix_ids),
         tags=[t for t in record.tags.split(",") if t],
-        can_edit=viewer is not None
-        and record.withdrawn_at is None
-        and is_author(session, viewer, record),
+        can_edit=live and is_submitter(viewer, record),
+        can_withdraw=live and can_withdraw(viewer, record),
+        can_remove_credit=viewer is not None
+        and not is_submitter(viewer, record)
+        and viewer.id in credited
+        and len(credited) > 1,
         hearted=has_hearted(
             session=session, user_id=viewer.id if viewer else None, record_id=record_id
         ),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 from datetime import UTC, datetime
 
 import reflex as rx
@@ -18,6 +19,7 @@ from hitrec_app.services.challenges import ChallengeInput
 from hitrec_app.services.errors import NotFound, ServiceError
 from hitrec_app.services.events import RoomEvent
 from hitrec_app.settings import settings
+from hitrec_app.state.args import as_bool, as_form, as_id, as_int, as_text
 from hitrec_app.state.base import AuthState
 
 log = logging.getLogger(__name__)
@@ -123,7 +125,7 @@ class BoardState(AuthState):
 
     @rx.event
     def search(self, form_data: dict):
-        self.query = str(form_data.get("q", ""))[:100]
+        self.query = str(as_form(form_data).get("q", ""))[:100]
         with session_scope() as session:
             self.results = [
                 _entry(r) for r in records.search_records(session=session, query=self.query)
@@ -172,13 +174,11 @@ def _fill_room(room: ChallengeRoom, cid: int) -> None:
 
 
 def _param_id(state: rx.State, name: str = "id") -> int | None:
-    raw = str(state.router.page.params.get(name, "") or "")
-    return int(raw) if raw.isdigit() and len(raw) < 12 else None
+    return as_id(state.router.page.params.get(name, ""))
 
 
 def _query_int(state: rx.State, name: str) -> int | None:
-    raw = str(state.router.url.query_parameters.get(name, "") or "")
-    return int(raw) if raw.isdigit() and len(raw) < 12 else None
+    return as_id(state.router.url.query_parameters.get(name, ""))
 
 
 class ChallengeState(AuthState):
@@ -266,12 +266,14 @@ class ChallengeState(AuthState):
 
     @rx.event
     def set_sort(self, value: str):
+        value = as_text(value)
         if value in records.SORTS:
             self.sort, self.page = value, 1
             self._load_entries()
 
     @rx.event
     def set_kind(self, value: str):
+        value = as_text(value)
         value = "" if value == "all" else value
         if value == "" or value in RECORD_KINDS:
             self.kind, self.page = value, 1
@@ -279,15 +281,18 @@ class ChallengeState(AuthState):
 
     @rx.event
     def set_never_remixed(self, value: bool):
-        self.never_remixed, self.page = bool(value), 1
+        on = as_bool(value)
+        if on is None:
+            return
+        self.never_remixed, self.page = on, 1
         self._load_entries()
 
     @rx.event
     def go_page(self, page: int):
-        try:
-            self.page = max(1, int(page))
-        except (TypeError, ValueError):
+        number = as_int(page, minimum=1, maximum=1_000_000)
+        if number is None:
             return
+        self.page = number  # the service clamps it to the last page
         self._load_entries()
 
     def _manage(self, action) -> None:  # noqa: ANN001
@@ -318,9 +323,9 @@ def _parse_deadline(raw: str) -> datetime | None:
         return None
     try:
         value = datetime.fromisoformat(raw)
-    except ValueError as err:
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    except (ValueError, OverflowError) as err:
         raise challenges.ValidationError("The deadline is not a valid date and time.") from err
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 def _parse_money(raw: str) -> int | None:
@@ -329,10 +334,10 @@ def _parse_money(raw: str) -> int | None:
         return None
     try:
         dollars = float(raw)
-    except ValueError as err:
-        raise challenges.ValidationError(
-            "The pool must be an amount in dollars, e.g. 1200."
-        ) from err
+    except ValueError:
+        dollars = math.nan
+    if not math.isfinite(dollars):  # also "nan", "inf" and "1e999"
+        raise challenges.ValidationError("The pool must be an amount in dollars, e.g. 1200.")
     return round(dollars * 100)
 
 
@@ -341,9 +346,12 @@ def _parse_percent(raw: str) -> int | None:
     if not raw:
         return None
     try:
-        return round(float(raw) * 100)
-    except ValueError as err:
-        raise challenges.ValidationError("The contributors' share must be a percentage.") from err
+        percent = float(raw)
+    except ValueError:
+        percent = math.nan
+    if not math.isfinite(percent):
+        raise challenges.ValidationError("The contributors' share must be a percentage.")
+    return round(percent * 100)
 
 
 class ChallengeFormState(AuthState):
@@ -403,6 +411,7 @@ class ChallengeFormState(AuthState):
     @rx.event
     def submit(self, form_data: dict):
         self.error = ""
+        form_data = as_form(form_data)
         self.f_title = str(form_data.get("title", ""))
         self.f_prompt = str(form_data.get("prompt", ""))
         self.f_instructions = str(form_data.get("instructions", ""))
@@ -422,7 +431,7 @@ class ChallengeFormState(AuthState):
                 instructions=self.f_instructions,
                 accepted_kinds=tuple(self.f_kinds),
                 deadline=_parse_deadline(self.f_deadline),
-                production_id=int(production) if production.isdigit() else None,
+                production_id=as_id(production),
                 pool_cents=_parse_money(self.f_pool),
                 contributors_share_bps=_parse_percent(self.f_share),
             )

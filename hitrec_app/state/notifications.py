@@ -10,6 +10,7 @@ from hitrec_app.realtime import rooms
 from hitrec_app.services import notifications, records
 from hitrec_app.services.errors import ServiceError
 from hitrec_app.services.events import RoomEvent
+from hitrec_app.state.args import BAD_ID, as_id
 from hitrec_app.state.base import AuthState
 from hitrec_app.state.challenges import fmt_time
 
@@ -79,16 +80,19 @@ class NotificationsState(AuthState):
 
     @rx.event
     def open_item(self, notification_id: int):
+        self.error = ""
+        nid = as_id(notification_id)
+        if nid is None:
+            self.error = BAD_ID
+            return None
         try:
             user = self._require_user()
             with session_scope(write=True) as session:
-                notifications.mark_read(
-                    session=session, user_id=user.id or 0, notification_id=int(notification_id)
-                )
-        except (ServiceError, PermissionError, ValueError) as err:
+                notifications.mark_read(session=session, user_id=user.id or 0, notification_id=nid)
+        except (ServiceError, PermissionError) as err:
             self.error = str(err)
             return None
-        link = next((i["link"] for i in self.items if i["id"] == int(notification_id)), "")
+        link = next((i["link"] for i in self.items if i["id"] == nid), "")
         self._reload(user.id or 0)
         return rx.redirect(routes.safe_next(link)) if link else None
 

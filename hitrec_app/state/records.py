@@ -13,6 +13,7 @@ from hitrec_app.services import challenges, lineage, records
 from hitrec_app.services.errors import NotFound, ServiceError, ValidationError
 from hitrec_app.services.events import RoomEvent
 from hitrec_app.services.records import RecordInput
+from hitrec_app.state.args import BAD_ID, as_form, as_id, as_text
 from hitrec_app.state.base import AuthState
 from hitrec_app.state.challenges import _param_id, _query_int, fmt_time
 
@@ -79,6 +80,8 @@ class RecordState(AuthState):
     sources: list[dict] = []
     remixes: list[dict] = []
     can_edit: bool = False
+    can_withdraw: bool = False
+    can_remove_credit: bool = False
     hearted: bool = False
     credits: list[dict] = []
     nodes: list[dict] = []
@@ -151,6 +154,8 @@ class RecordState(AuthState):
         self.sources = [_ref(s) for s in view.sources]
         self.remixes = [_ref(s) for s in view.remixes]
         self.can_edit = view.can_edit
+        self.can_withdraw = view.can_withdraw
+        self.can_remove_credit = view.can_remove_credit
         self.hearted = view.hearted
 
     @rx.event
@@ -200,6 +205,7 @@ class RecordState(AuthState):
 
     @rx.event
     def save(self, form_data: dict):
+        form_data = as_form(form_data)
         ok = self._act(
             lambda s, u: records.update_record(
                 session=s,
@@ -216,25 +222,40 @@ class RecordState(AuthState):
 
     @rx.event
     def add_citation(self, form_data: dict):
-        raw = str(form_data.get("source", "")).strip().lstrip("#")
-        raw = raw.rsplit("/", 1)[-1]  # accept a pasted record link too
-        if not raw.isdigit():
+        raw = str(as_form(form_data).get("source", "")).strip().lstrip("#")
+        raw = raw.rstrip("/").rsplit("/", 1)[-1]  # accept a pasted record link too
+        source_id = as_id(raw)
+        if source_id is None:
+            self.message = ""
             self.error = "Enter the number (or link) of the record to cite."
-            return
-        self._act(
+            return None
+        ok = self._act(
             lambda s, u: records.add_source(
-                session=s, user_id=u.id, record_id=self.rid, source_id=int(raw)
+                session=s, user_id=u.id, record_id=self.rid, source_id=source_id
             ),
             "Citation added.",
         )
+        # Clear the field only once the citation is in: a refused one stays to be corrected.
+        return rx.set_value("field-source", "") if ok else None
 
     @rx.event
     def remove_citation(self, source_id: int):
+        sid = as_id(source_id)
+        if sid is None:
+            self.message, self.error = "", BAD_ID
+            return
         self._act(
             lambda s, u: records.remove_source(
-                session=s, user_id=u.id, record_id=self.rid, source_id=int(source_id)
+                session=s, user_id=u.id, record_id=self.rid, source_id=sid
             ),
             "Citation removed.",
+        )
+
+    @rx.event
+    def remove_my_credit(self):
+        self._act(
+            lambda s, u: records.remove_credit(session=s, user_id=u.id, record_id=self.rid),
+            "Your credit was removed from this record.",
         )
 
     @rx.event
@@ -278,7 +299,7 @@ class RecordState(AuthState):
                     session=session,
                     user_id=user.id,
                     record_id=self.rid,
-                    body=str(form_data.get("body", "")),
+                    body=str(as_form(form_data).get("body", "")),
                 )
         except (ServiceError, PermissionError) as err:
             self.comment_error = str(err)
@@ -333,6 +354,7 @@ class SubmitState(AuthState):
 
     @rx.event
     def set_kind(self, value: str):
+        value = as_text(value)
         if value in self.allowed_kinds:
             self.kind = value
 
@@ -343,13 +365,18 @@ class SubmitState(AuthState):
 
     @rx.event
     def drop_source(self, source_id: int):
-        self.sources = [s for s in self.sources if s["id"] != source_id]
+        sid = as_id(source_id)
+        if sid is not None:
+            self.sources = [s for s in self.sources if s["id"] != sid]
 
     @rx.event
     async def submit(self, files: list[rx.UploadFile], form_data: dict):
         self.error = ""
+        form_data = as_form(form_data)
         try:
             user = self._require_user()
+            if not isinstance(files, list) or not all(isinstance(f, rx.UploadFile) for f in files):
+                raise ValidationError("The upload did not arrive; choose the file again.")
             if len(files) > MAX_UPLOAD_FILES:
                 raise ValidationError("Upload one file per record.")
             # The upload arrives in a temporary file (Starlette spools it to disk); the

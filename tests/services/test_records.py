@@ -77,7 +77,7 @@ def test_only_authors_edit_their_records(session):
     author = make_user(session, "author")
     other = make_user(session, "other")
     rec = text_record(session, author, "Mine", tags="story")
-    with pytest.raises(PermissionDenied, match="Only the record's authors"):
+    with pytest.raises(PermissionDenied, match="Only the person who submitted"):
         records.update_record(
             session=session,
             user_id=other.id,

@@ -1,0 +1,66 @@
+"""Checking what a client sent to an event handler.
+
+Reflex does not enforce a handler's type hints: any client can call any handler over
+the websocket with any JSON value (a list where an id belongs, a string where form
+data belongs). Handlers turn their arguments into the expected types with these
+helpers and show a clear message (or ignore the event) when that fails, instead of
+raising.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+# Ids are 32-bit integer columns (PostgreSQL `integer`): a larger number is no id, and
+# PostgreSQL would refuse it with an error instead of finding nothing.
+MAX_ID = 2**31 - 1
+BAD_ID = "That link is broken or out of date; reload the page and try again."
+MAX_FORM_VALUE = 100_000  # characters; longer values are cut (services apply real limits)
+
+
+def as_int(value: Any, *, minimum: int = 0, maximum: int = MAX_ID) -> int | None:
+    """`value` as an int if it is one (not a bool) or a string of ASCII digits, within
+    [minimum, maximum]; otherwise None. Floats, signs, spaces, lists and dicts are refused."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        number = value
+    elif isinstance(value, str) and 0 < len(value) <= 18 and value.isascii() and value.isdigit():
+        number = int(value)
+    else:
+        return None
+    return number if minimum <= number <= maximum else None
+
+
+def as_id(value: Any) -> int | None:
+    """A database id: a positive int (see `as_int`), or None."""
+    return as_int(value, minimum=1)
+
+
+def as_form(value: Any) -> dict[str, str | bool]:
+    """Submitted form data as a dict of string keys to strings (or booleans, as
+    checkboxes send them); anything else is dropped. Not a dict at all: an empty dict,
+    which the handler's own validation then refuses like an empty form."""
+    if not isinstance(value, dict):
+        return {}
+    form: dict[str, str | bool] = {}
+    for key, item in value.items():
+        if not isinstance(key, str):
+            continue
+        if isinstance(item, bool):
+            form[key] = item
+        elif isinstance(item, str):
+            form[key] = item[:MAX_FORM_VALUE]
+        elif isinstance(item, int | float):
+            form[key] = str(item)
+    return form
+
+
+def as_text(value: Any, *, max_len: int = 200) -> str:
+    """A short string argument (a sort key, a filter value); anything else is ''."""
+    return value[:max_len] if isinstance(value, str) else ""
+
+
+def as_bool(value: Any) -> bool | None:
+    """A real boolean, or None for anything else."""
+    return value if isinstance(value, bool) else None

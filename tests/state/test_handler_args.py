@@ -1,0 +1,217 @@
+"""Event handlers are public endpoints: whatever a client sends as their arguments
+(Reflex does not check the type hints), they answer with a clear message or ignore
+it, and never raise."""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+
+import pytest
+import reflex as rx
+from sqlmodel import Session
+
+from hitrec_app.db import session_scope
+from hitrec_app.models import Notification, Record, User
+from hitrec_app.services import accounts, notifications
+from hitrec_app.state import base as base_state
+from hitrec_app.state import challenges as challenge_state
+from hitrec_app.state import notifications as notification_state
+from hitrec_app.state import records as record_state
+from hitrec_app.state.args import BAD_ID, MAX_ID, as_bool, as_form, as_id, as_int, as_text
+from tests.factories import PASSWORD, make_user
+from tests.services.creative_helpers import text_record
+
+# What a hostile client might send where an id or a form belongs.
+HOSTILE = [
+    None,
+    True,
+    -3,
+    0,
+    1.5,
+    float("nan"),
+    "",
+    "abc",
+    "1.5",
+    " 7",
+    "-7",
+    "²",  # str.isdigit() says yes, int() says no
+    "٣",  # an Arabic-Indic digit: isdigit() and int() accept it, ids are ASCII
+    "1" * 40,
+    MAX_ID + 1,
+    10**30,
+    [],
+    [1],
+    {},
+    {"id": 1},
+]
+
+
+# --- the helpers ---------------------------------------------------------------------------
+
+
+def test_as_int_accepts_ints_and_ascii_digit_strings_in_range_only():
+    assert as_int(7) == 7
+    assert as_int("7") == 7
+    assert as_int("007") == 7
+    assert as_int(0) == 0
+    assert as_int(MAX_ID) == MAX_ID
+    assert as_int(5, minimum=1, maximum=4) is None
+    assert as_int("5", minimum=6) is None
+    for value in HOSTILE:
+        if value != 0 or isinstance(value, bool):
+            assert as_int(value) is None, value
+
+
+def test_as_id_is_a_positive_database_id():
+    assert as_id(1) == 1
+    assert as_id("12") == 12
+    for value in HOSTILE:
+        assert as_id(value) is None, value
+
+
+def test_as_form_keeps_string_keys_with_string_or_boolean_values():
+    assert as_form({"title": "T", "publish": True, "n": 3, 4: "x", "list": ["a"]}) == {
+        "title": "T",
+        "publish": True,
+        "n": "3",
+    }
+    assert as_form({"body": "x" * 200_000})["body"] == "x" * 100_000
+    for value in (None, "title=T", ["title", "T"], 5, True):
+        assert as_form(value) == {}
+
+
+def test_as_text_and_as_bool():
+    assert as_text("hearts") == "hearts"
+    assert as_text("x" * 500) == "x" * 200
+    assert as_text(["hearts"]) == "" and as_text(None) == ""
+    assert as_bool(True) is True and as_bool(False) is False
+    assert as_bool("false") is None and as_bool(0) is None
+
+
+# --- the handlers ----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def app_db(monkeypatch, db_url):
+    """Point the state modules' sessions at the test database."""
+    scoped = functools.partial(session_scope, url=db_url)
+    for module in (base_state, record_state, challenge_state, notification_state):
+        monkeypatch.setattr(module, "session_scope", scoped)
+    return db_url
+
+
+def _signed_in(session: Session, user: User, state_cls: type[rx.State]) -> rx.State:
+    """A fresh state tree with `user` signed in; returns the `state_cls` substate."""
+    token = accounts.sign_in(
+        session=session, username=user.username, password=PASSWORD, client_ip="test"
+    ).token
+    session.commit()
+    root = rx.State(_reflex_internal_init=True)
+    auth = root.get_substate(base_state.AuthState.get_full_name().split(".")[1:])
+    auth.session_token = token
+    return root.get_substate(state_cls.get_full_name().split(".")[1:])
+
+
+def test_notification_handler_answers_a_bad_id_with_a_message(app_db, session):
+    user = make_user(session, "reader")
+    note = notifications.notify(
+        session=session, user_id=user.id, kind=notifications.COMMENTED, message="Hi", link="/"
+    )
+    session.commit()
+    state = _signed_in(session, user, notification_state.NotificationsState)
+    for value in HOSTILE:
+        result = notification_state.NotificationsState.open_item.fn(state, value)
+        assert result is None and state.error == BAD_ID, value
+    # A good id, even as digits in a string, still works.
+    notification_state.NotificationsState.open_item.fn(state, str(note.id))
+    assert state.error == ""
+    session.expire_all()
+    assert session.get(Notification, note.id).read_at is not None
+
+
+def test_record_handlers_refuse_hostile_arguments_with_messages(app_db, session):
+    author = make_user(session, "author")
+    source = text_record(session, author, "Source")
+    rec = text_record(session, author, "Mine", sources=(source,))
+    rec_id, source_id = rec.id, source.id
+    state = _signed_in(session, author, record_state.RecordState)
+    state.rid = rec_id
+    fn = record_state.RecordState
+    for value in HOSTILE:
+        fn.remove_citation.fn(state, value)
+        assert state.error == BAD_ID, value
+        if value == " 7":
+            continue  # typed with a space: the citation field trims it (record #7)
+        fn.add_citation.fn(state, {"source": value})
+        assert state.error == "Enter the number (or link) of the record to cite.", value
+    for value in (None, "title=Stolen", ["title"], 5):
+        assert fn.add_citation.fn(state, value) is None
+        assert state.error.startswith("Enter the number"), value
+        fn.save.fn(state, value)
+        assert state.error == "Title is required.", value
+        fn.add_comment.fn(state, value)
+        assert state.comment_error == "Comment is required.", value
+    session.expire_all()
+    kept = session.get(Record, rec_id)
+    assert kept.title == "Mine" and kept.comment_count == 0
+    session.rollback()  # end the test's (write-mode) transaction before the handlers write
+    # Good values still work, and a refused citation is kept in the field (no reset).
+    fn.remove_citation.fn(state, str(source_id))
+    assert state.error == "" and state.message == "Citation removed."
+    assert fn.add_citation.fn(state, {"source": f"/records/{rec_id}"}) is None
+    assert "cannot cite itself" in state.error
+    assert fn.add_citation.fn(state, {"source": f"#{source_id}"}) is not None  # clears it
+    assert state.message == "Citation added."
+
+
+def test_submit_form_handlers_refuse_hostile_arguments(app_db, session):
+    author = make_user(session, "submitter")
+    state = _signed_in(session, author, record_state.SubmitState)
+    state.sources = [{"id": 4, "title": "S", "kind": "text"}]
+    fn = record_state.SubmitState
+    for value in HOSTILE:
+        fn.drop_source.fn(state, value)
+        fn.set_kind.fn(state, value)
+    assert state.sources == [{"id": 4, "title": "S", "kind": "text"}] and state.kind == "text"
+    for files, form in (("file", {"title": "T", "body": "B"}), ([{}], {}), ([], "form")):
+        assert asyncio.run(fn.submit.fn(state, files, form)) is None
+        assert state.error, (files, form)
+    assert asyncio.run(fn.submit.fn(state, [], "form")) is None
+    assert state.error == "Title is required."
+
+
+def test_challenge_handlers_ignore_or_refuse_hostile_arguments(app_db, session):
+    host = make_user(session, "hosty", role="host")
+    state = _signed_in(session, host, challenge_state.ChallengeState)
+    fn = challenge_state.ChallengeState
+    for value in HOSTILE:
+        fn.go_page.fn(state, value)
+        fn.set_sort.fn(state, value)
+        fn.set_kind.fn(state, value)
+        if not isinstance(value, bool):
+            fn.set_never_remixed.fn(state, value)
+    assert (state.page, state.sort, state.kind, state.never_remixed) == (1, "newest", "", False)
+    fn.set_never_remixed.fn(state, True)
+    assert state.never_remixed is True
+
+    board = _signed_in(session, host, challenge_state.BoardState)
+    for value in (None, "q", [1], {"q": ["x"]}):
+        challenge_state.BoardState.search.fn(board, value)
+        assert board.results == [] and not board.searched
+
+    form = _signed_in(session, host, challenge_state.ChallengeFormState)
+    submit = challenge_state.ChallengeFormState.submit.fn
+    for value in (None, "title=T", [1]):
+        assert submit(form, value) is None and form.error == "Accept at least one kind of record."
+    good = {"title": "Rain", "prompt": "Record rain.", "kind_text": "on"}
+    for pool in ("nan", "inf", "-inf", "1e999"):
+        assert submit(form, {**good, "pool": pool, "share": "50"}) is None
+        assert form.error == "The pool must be an amount in dollars, e.g. 1200.", pool
+    for share in ("nan", "inf", "1e999"):
+        assert submit(form, {**good, "pool": "100", "share": share}) is None
+        assert form.error == "The contributors' share must be a percentage.", share
+    assert submit(form, {**good, "deadline": "0001-01-01T00:00+14:00"}) is None
+    assert form.error == "The deadline is not a valid date and time."
+    # "²" passes str.isdigit() but is no id: the challenge is created without a production.
+    assert submit(form, {**good, "production": "²"}) is not None and form.error == ""
