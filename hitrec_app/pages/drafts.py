@@ -86,7 +86,6 @@ def _new_draft_form() -> rx.Component:
                 width="100%",
             ),
             on_submit=DraftsListState.create,
-            reset_on_submit=True,
             aria_label="Start a draft",
         ),
         width="100%",
@@ -259,7 +258,6 @@ def _members_card() -> rx.Component:
                         width="100%",
                     ),
                     on_submit=DraftState.invite,
-                    reset_on_submit=True,
                     aria_label="Invite a member",
                     width="100%",
                 ),
@@ -454,6 +452,7 @@ def _history_panel() -> rx.Component:
                 rx.hstack(
                     rx.input(
                         name="name",
+                        id="snapshot-name",
                         placeholder="Name this version, e.g. “first act done”",
                         aria_label="Snapshot name",
                         required=True,
@@ -464,7 +463,6 @@ def _history_panel() -> rx.Component:
                     width="100%",
                 ),
                 on_submit=DraftState.take_snapshot,
-                reset_on_submit=True,
                 aria_label="Save a named snapshot",
                 width="100%",
             ),

@@ -13,6 +13,7 @@ from sqlmodel import Session, select
 from hitrec_app.models import Challenge, Record, RecordAuthor, User
 from hitrec_app.services import challenges, drafts, events
 from hitrec_app.services.errors import ValidationError
+from hitrec_app.services.records import BODY_MAX
 
 TOTAL_BPS = 10_000
 
@@ -49,6 +50,11 @@ def publish_draft(
         raise ValidationError("This draft is already published.")
     if not text.strip():
         raise ValidationError("Write something before publishing.")
+    if len(text) > BODY_MAX:
+        raise ValidationError(
+            f"A text record holds at most {BODY_MAX:,} characters and this draft has "
+            f"{len(text):,}; split it into parts before publishing."
+        )
     credited = {int(a): int(b) for a, b in shares_bps.items() if int(a) > 0 and int(b) > 0}
     if not credited or sum(credited.values()) != TOTAL_BPS:
         raise ValidationError("The authorship shares do not add up; try again.")

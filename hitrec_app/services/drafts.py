@@ -14,8 +14,8 @@ from datetime import datetime
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from hitrec_app.models import Challenge, Draft, DraftCollaborator, User
-from hitrec_app.services import events, notifications
+from hitrec_app.models import Draft, DraftCollaborator, User
+from hitrec_app.services import challenges, events, notifications
 from hitrec_app.services.errors import NotFound, PermissionDenied, ValidationError
 from hitrec_app.services.validation import clean_text
 
@@ -123,8 +123,14 @@ def create_draft(
     if session.get(User, owner_id) is None:
         raise NotFound("That account no longer exists.")
     clean_title = clean_text(title, field="Title", max_len=200, required=True)
-    if challenge_id is not None and session.get(Challenge, challenge_id) is None:
-        raise NotFound("That challenge does not exist.")
+    if challenge_id is not None:
+        # Same visibility as everywhere else: another host's unpublished challenge
+        # "does not exist", and only an open challenge takes new work.
+        challenge = challenges.get_challenge(
+            session=session, challenge_id=challenge_id, viewer=session.get(User, owner_id)
+        )
+        if challenge.state != "open":
+            raise ValidationError("That challenge is not open; pick an open one or none.")
     draft = Draft(title=clean_title, owner_id=owner_id, challenge_id=challenge_id)
     session.add(draft)
     session.flush()

@@ -40,6 +40,10 @@ def _parse_id(raw: object) -> int | None:
     return value if value > 0 else None
 
 
+INVITE_FIELD = "field-username"
+SNAPSHOT_FIELD = "snapshot-name"
+
+
 class DraftsListState(AuthState):
     """`/drafts`: my drafts, and a form to start one (optionally for a challenge)."""
 
@@ -265,7 +269,7 @@ class DraftState(AuthState):
         return None
 
     # -- members (owner) ----------------------------------------------------------
-    def _member_action(self, action, done: str):  # noqa: ANN001
+    def _member_action(self, action, done: str) -> bool:  # noqa: ANN001
         self.error = self.message = ""
         try:
             user_id, draft_id, _ = self._require_member(own=True)
@@ -273,21 +277,25 @@ class DraftState(AuthState):
                 action(session, user_id, draft_id)
         except (ServiceError, PermissionError) as err:
             self.error = str(err)
-            return
+            return False
         self.message = done
         self._refresh_role(draft_id, user_id)
         self._load_members(draft_id, user_id)
+        return True
 
     @rx.event
     def invite(self, form_data: dict):
-        username = str(form_data.get("username", "")).strip()
-        role = str(form_data.get("role", "editor"))
-        self._member_action(
+        form = form_data if isinstance(form_data, dict) else {}
+        username = str(form.get("username", "")).strip()
+        role = str(form.get("role", "editor"))
+        invited = self._member_action(
             lambda s, uid, did: drafts.invite(
                 session=s, actor_id=uid, draft_id=did, username=username, role=role
             ),
             f"Invited {username} as {role}.",
         )
+        # Clear the field only on success: a refused name stays there to be corrected.
+        return rx.set_value(INVITE_FIELD, "") if invited else None
 
     @rx.event
     def change_role(self, member_id: str, role: str):
@@ -393,15 +401,17 @@ class DraftState(AuthState):
     @rx.event
     async def take_snapshot(self, form_data: dict):
         self.error = self.message = ""
-        name = str(form_data.get("name", "")).strip()
+        form = form_data if isinstance(form_data, dict) else {}
+        name = str(form.get("name", "")).strip()
         try:
             user_id, draft_id, _ = self._require_member(edit=True)
             await collab.create_named_snapshot(draft_id, name, user_id)
         except (ServiceError, PermissionError) as err:
             self.error = str(err)
-            return
+            return None
         self.message = f"Saved the version “{name}”."
         self._load_snapshots(draft_id)
+        return rx.set_value(SNAPSHOT_FIELD, "")
 
     @rx.event
     async def view_snapshot(self, snapshot_id: str):

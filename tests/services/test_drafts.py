@@ -175,3 +175,22 @@ def test_only_members_open_and_only_editors_edit(session, trio):
         drafts.require_member(session=session, draft_id=draft.id, user_id=ed.id)
     members = drafts.list_members(session=session, draft_id=draft.id, actor_id=vi.id)
     assert [(m.username, m.role) for m in members] == [("olga", "owner"), ("vivian", "viewer")]
+
+
+def test_a_draft_can_only_answer_an_open_challenge_its_owner_can_see(session):
+    from hitrec_app.models import Challenge
+
+    host = make_user(session, "hosty", role="host")
+    writer = make_user(session, "writer")
+    hidden = Challenge(host_id=host.id, title="Secret", state="draft")
+    closed = Challenge(host_id=host.id, title="Done", state="closed")
+    open_ = Challenge(host_id=host.id, title="Open", state="open")
+    session.add_all([hidden, closed, open_])
+    session.commit()
+    # Another host's unpublished challenge looks exactly like a missing one.
+    with pytest.raises(NotFound, match="does not exist"):
+        drafts.create_draft(session=session, owner_id=writer.id, title="x", challenge_id=hidden.id)
+    with pytest.raises(ValidationError, match="not open"):
+        drafts.create_draft(session=session, owner_id=writer.id, title="x", challenge_id=closed.id)
+    ok = drafts.create_draft(session=session, owner_id=writer.id, title="x", challenge_id=open_.id)
+    assert ok.challenge_id == open_.id
