@@ -96,3 +96,9 @@ def pg_session(pg_url: str) -> Iterator[Session]:
 def any_session(request: pytest.FixtureRequest) -> Session:
     """The test runs twice: on SQLite (`session`) and on PostgreSQL (`pg_session`)."""
     return request.getfixturevalue("session" if request.param == "sqlite" else "pg_session")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Browser tests last: fast unit failures show first, and Playwright's sync API (whose
+    event loop stays up for the session-wide browser) cannot clash with asyncio.run()."""
+    items.sort(key=lambda item: "/e2e/" in str(item.fspath))

@@ -59,6 +59,7 @@ class Authorship:
         self.who = array("q")
         self.counts: Counter[int] = Counter()
         self.embeds = 0
+        self._points = 0  # sum of counts, kept as we go (checked on every update)
 
     # -- building -----------------------------------------------------------------
     @classmethod
@@ -129,6 +130,7 @@ class Authorship:
             self.counts[authors[0]] += len(value)
         else:
             self.counts.update(authors)
+        self._points += len(value)
         return len(data)
 
     def _insert_embed(self, pos: int) -> None:
@@ -141,6 +143,7 @@ class Authorship:
         gone.pop(CONT, None)
         self.embeds -= gone.pop(EMBED, 0)
         self.counts.subtract(gone)
+        self._points -= sum(gone.values())
         del self.buf[pos : pos + n]
         del self.who[pos : pos + n]
 
@@ -154,7 +157,7 @@ class Authorship:
     @property
     def n_points(self) -> int:
         """Code points (embeds excluded)."""
-        return sum(self.counts.values())
+        return self._points
 
     def shares(self) -> dict[int, int]:
         """Surviving code points per author (authors with none left are omitted)."""
@@ -203,8 +206,19 @@ class Authorship:
 
     def author_runs(self) -> list[list[int]]:
         """[[author, length], ...] over units, embeds included (as EMBED): what snapshots keep."""
-        lead = (w for w in self.who if w != CONT)
-        return [[author, sum(1 for _ in group)] for author, group in groupby(lead)]
+        # Runs of equal values over the per-byte marks (iterated in C), skipping the
+        # continuation bytes, which belong to the code point before them: this runs on the
+        # event loop at every compaction, so no Python-level loop per byte.
+        out: list[list[int]] = []
+        for author, group in groupby(self.who):
+            if author == CONT:
+                continue
+            n = len(list(group))
+            if out and out[-1][0] == author:
+                out[-1][1] += n
+            else:
+                out.append([author, n])
+        return out
 
     def authors_between(self, start: int, stop: int) -> list[int]:
         """Author of each code point in [start, stop) (code point indexes, embeds skipped)."""

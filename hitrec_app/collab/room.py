@@ -3,10 +3,13 @@
 The order of things for an edit: parse strictly, check the sender may edit and the
 document stays under its caps, apply it with the sender as origin (attribution), queue
 what it produced; a single writer task commits everything queued in one database
-transaction and only then relays it. Replies to a sync request wait behind the same
+transaction (shared with the other rooms' batches: see `committer.py`) and only then
+relays it. Replies to a sync request wait behind the same
 commit, so nobody ever receives text that is not yet saved. Under load the writer
-naturally batches: while one commit runs, the next batch gathers, and each batch is
-merged into one update that is serialised once and written to every peer.
+batches: while one commit runs the next batch gathers, and after a relay it waits a
+little (longer for more peers, see `Limits.batch_seconds_per_peer`) before the next
+one; each batch is merged into one update that is serialised once and written to every
+peer.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ import json
 import logging
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -32,7 +35,9 @@ from hitrec_app.collab.store import LoadedDraft, SnapshotData, UpdateRow, snapsh
 
 log = logging.getLogger(__name__)
 
-Persist = Callable[[list[UpdateRow], SnapshotData | None], int | None]
+# Commits updates (and a snapshot) for the room; returns the snapshot's id. Raises if nothing
+# was saved.
+Persist = Callable[[list[UpdateRow], SnapshotData | None], Awaitable[int | None]]
 
 
 @dataclass(frozen=True)
@@ -46,6 +51,11 @@ class Limits:
     auto_snapshot_seconds: float = 180.0
     compact_every_updates: int = 2000
     tick_seconds: float = 15.0
+    # Under sustained load a room commits and relays at most once per this many seconds per
+    # connected peer (capped below): every relay costs one frame per peer, so a crowd gets
+    # fewer, fuller frames; a lone keystroke in a quiet room still goes out at once.
+    batch_seconds_per_peer: float = 0.0001
+    max_batch_seconds: float = 0.03
     idle_unload_seconds: float = 30.0
     close_wait_seconds: float = 5.0
 
@@ -131,6 +141,7 @@ class Room:
         self._wake = asyncio.Event()
         self._stopping = False
         self._writer: asyncio.Task[None] | None = None
+        self._last_flush = float("-inf")
         self._awareness: dict[int, tuple[int, str]] = {}
         self._awareness_owner: dict[int, Peer] = {}
 
@@ -317,10 +328,13 @@ class Room:
                 await asyncio.wait_for(self._wake.wait(), timeout=self.limits.tick_seconds)
             except TimeoutError:
                 pass
+            if not self._stopping:
+                await self._linger()
             self._wake.clear()
             try:
                 await self._flush(final=False)
-                while self._outbox and not self.broken:
+                while self._outbox and not self.broken and not self._stopping:
+                    await self._linger()
                     await self._flush(final=False)
                 if self._stopping:
                     await self._flush(final=True)
@@ -330,6 +344,15 @@ class Room:
                 self._fail()
                 if self._stopping:
                     return
+
+    async def _linger(self) -> None:
+        """Wait out the rest of the batching interval since the last flush (see Limits)."""
+        gap = min(
+            self.limits.max_batch_seconds, len(self.peers) * self.limits.batch_seconds_per_peer
+        )
+        wait = self._last_flush + gap - time.monotonic()
+        if wait > 0:
+            await asyncio.sleep(wait)
 
     async def _flush(self, *, final: bool) -> None:
         if self.broken:
@@ -360,7 +383,7 @@ class Room:
         if accepted or snapshot is not None:
             rows = [UpdateRow(a.seq, a.user_id, a.data) for a in accepted]
             try:
-                snapshot_id = await asyncio.to_thread(self._persist, rows, snapshot)
+                snapshot_id = await self._persist(rows, snapshot)
             except BaseException as err:
                 if request is not None and not request.done.done():
                     request.done.set_exception(RuntimeError(f"the draft could not be saved: {err}"))
@@ -373,6 +396,7 @@ class Room:
             snapshot_id = None
         if accepted:
             self._relay(accepted)
+            self._last_flush = time.monotonic()
         for reply in replies:
             reply.peer.deliver(reply.frame)
         if request is not None and not request.done.done():

@@ -16,6 +16,7 @@ from collections.abc import AsyncIterator
 from hitrec_app.collab import close_codes as cc
 from hitrec_app.collab import store
 from hitrec_app.collab.close_codes import CloseConnection
+from hitrec_app.collab.committer import Committer
 from hitrec_app.collab.room import Limits, Peer, Persist, Room
 from hitrec_app.db import session_scope
 from hitrec_app.models import User
@@ -49,6 +50,7 @@ class CollabServer:
         self.db_url = db_url
         self.limits = limits or Limits()
         self.rooms: dict[int, Room] = {}
+        self.committer = Committer(db_url)
         self._locks: dict[int, asyncio.Lock] = {}
         self._generation: Counter[tuple[int, int]] = Counter()
         self._unload_timers: dict[int, asyncio.TimerHandle] = {}
@@ -80,6 +82,7 @@ class CollabServer:
                 peer.kick(cc.GOING_AWAY, "The server is restarting; reconnecting.")
             await room.stop()
             self.rooms.pop(draft_id, None)
+        self.committer.close()
 
     @property
     def loop(self) -> asyncio.AbstractEventLoop | None:
@@ -150,11 +153,10 @@ class CollabServer:
             return store.load(session=session, draft_id=draft_id)
 
     def _persister(self, draft_id: int) -> Persist:
-        def persist(rows: list[store.UpdateRow], snapshot: store.SnapshotData | None) -> int | None:
-            with session_scope(write=True, url=self.db_url) as session:
-                return store.save(
-                    session=session, draft_id=draft_id, updates=rows, snapshot=snapshot
-                )
+        async def persist(
+            rows: list[store.UpdateRow], snapshot: store.SnapshotData | None
+        ) -> int | None:
+            return await self.committer.commit(draft_id, rows, snapshot)
 
         return persist
 

@@ -1,11 +1,15 @@
-"""Reading and writing a draft's update log and snapshots (synchronous; rooms call it in a thread)."""
+"""Reading and writing a draft's update log and snapshots (synchronous: rooms write through
+the server's committer thread, see `committer.py`)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
 
-from sqlalchemy import delete, func
+from sqlalchemy import Connection, delete, func, insert
+from sqlalchemy.engine import Dialect
 from sqlmodel import Session, select
 
 from hitrec_app.collab.document import SERVER, DraftDocument
@@ -74,6 +78,51 @@ def load(*, session: Session, draft_id: int) -> LoadedDraft:
     return LoadedDraft(document, seq, snapshot_seq, stored)
 
 
+_UPDATES = DraftUpdate.__table__  # type: ignore[attr-defined]
+_RAW_INSERT = (
+    "INSERT INTO draft_updates (draft_id, seq, user_id, data, created_at) VALUES (?, ?, ?, ?, ?)"
+)
+_time_binders: dict[str, Callable[[datetime], Any]] = {}
+
+
+def _bind_time(dialect: Dialect, when: datetime) -> Any:
+    """`when` as the column type stores it (UTCDateTime plus the dialect's own conversion)."""
+    binder = _time_binders.get(dialect.name)
+    if binder is None:
+        binder = _UPDATES.c.created_at.type.bind_processor(dialect) or (lambda value: value)
+        _time_binders[dialect.name] = binder
+    return binder(when)
+
+
+def append_updates(conn: Connection, updates: Sequence[tuple[int, UpdateRow]]) -> None:
+    """Insert (draft id, update) rows in the connection's transaction: the hot path of every
+    keystroke, so it skips the ORM. On SQLite one prepared statement runs for every row
+    (`executemany`, no RETURNING); elsewhere a Core multi-row insert."""
+    if not updates:
+        return
+    now = utcnow()
+    if conn.dialect.paramstyle == "qmark":
+        stamp = _bind_time(conn.dialect, now)
+        conn.exec_driver_sql(
+            _RAW_INSERT,
+            [(draft_id, u.seq, u.user_id, u.data, stamp) for draft_id, u in updates],
+        )
+    else:
+        conn.execute(
+            insert(_UPDATES),
+            [
+                {
+                    "draft_id": d,
+                    "seq": u.seq,
+                    "user_id": u.user_id,
+                    "data": u.data,
+                    "created_at": now,
+                }
+                for d, u in updates
+            ],
+        )
+
+
 def save(
     *,
     session: Session,
@@ -86,14 +135,10 @@ def save(
     A snapshot makes the log it covers redundant: those updates are deleted, and so is
     any older hidden compaction snapshot. Returns the snapshot's id.
     """
-    now = utcnow()
-    session.add_all(
-        DraftUpdate(draft_id=draft_id, seq=u.seq, user_id=u.user_id, data=u.data, created_at=now)
-        for u in updates
-    )
+    append_updates(session.connection(), [(draft_id, u) for u in updates])
     if snapshot is None:
-        session.flush()
         return None
+    now = utcnow()
     if snapshot.kind == "compact":
         session.exec(  # type: ignore[call-overload]
             delete(DraftSnapshot).where(

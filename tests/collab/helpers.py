@@ -84,12 +84,12 @@ class YClient:
             await self.ws.send(protocol.step1(self.doc.get_state()))
         except ConnectionClosed:
             pass  # refused at once; the reader records the close code
-        self._reader = asyncio.get_running_loop().create_task(self._read())
+        # The reader gets this connection itself: a disconnect() right after connect()
+        # may clear self.ws before the task first runs.
+        self._reader = asyncio.get_running_loop().create_task(self._read(self.ws))
         return self
 
-    async def _read(self) -> None:
-        assert self.ws is not None
-        ws = self.ws
+    async def _read(self, ws: ClientConnection) -> None:
         try:
             async for frame in ws:
                 assert isinstance(frame, bytes)

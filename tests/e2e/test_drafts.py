@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page, WebSocketRoute, expect
 
 from tests.e2e.conftest import screenshot
 from tests.e2e.helpers import sign_in
@@ -176,3 +176,114 @@ def test_new_draft_history_restore_invite_and_publish(new_context):
     page.get_by_role("button", name="Publish as a text record").click()
     expect(page.get_by_role("link", name="See the published record")).to_be_visible()
     screenshot(page, "drafts-published")
+
+
+def _new_shared_draft(owner: Page, title: str, member: str, member_name: str) -> int:
+    """Owner (signed in) creates a draft and invites `member` as an editor."""
+    owner.get_by_role("link", name="Drafts", exact=True).click()
+    owner.get_by_label("Title").fill(title)
+    owner.get_by_role("button", name="Create draft").click()
+    expect(owner.get_by_role("heading", name=title)).to_be_visible()
+    draft_id = int(re.search(r"/drafts/(\d+)", owner.url).group(1))
+    expect(owner.get_by_role("status", name="Editor status")).to_have_text("Saved")
+    owner.get_by_label("Invite by username").fill(member)
+    owner.get_by_label("Role", exact=True).select_option("editor")
+    owner.get_by_role("button", name="Invite").click()
+    expect(owner.get_by_role("list", name="Members")).to_contain_text(member_name)
+    return draft_id
+
+
+def _open_draft(page: Page, draft_id: int, title: str) -> None:
+    page.goto(f"/drafts/{draft_id}")
+    expect(page.get_by_role("heading", name=title)).to_be_visible()
+    expect(page.get_by_role("status", name="Editor status")).to_have_text("Saved")
+
+
+def test_a_removed_member_loses_the_open_editor_at_once(new_context):
+    jules = new_context(viewport={"width": 1280, "height": 900}).new_page()
+    priya = new_context(viewport={"width": 1280, "height": 900}).new_page()
+    sign_in(jules, "jules")
+    draft_id = _new_shared_draft(jules, "Harbour notes", "priya", "Priya Raman")
+    sign_in(priya, "priya")
+    _open_draft(priya, draft_id, "Harbour notes")
+
+    # Priya writes while she is a member: it reaches Jules.
+    _editor(priya).click()
+    priya.keyboard.type("Gulls at dawn.")
+    _wait_text(jules, draft_id, "Gulls at dawn.")
+    expect(priya.get_by_role("status", name="Editor status")).to_have_text("Saved")
+
+    # Jules removes her while her editor is open; nobody reloads anything.
+    jules.get_by_role("button", name="Remove Priya Raman").click()
+    expect(jules.get_by_role("list", name="Members")).not_to_contain_text("Priya Raman")
+
+    # Priya's page says at once that the draft is closed to her, and there is no
+    # editor left to type into.
+    expect(priya.get_by_role("heading", name="This draft is not open to you")).to_be_visible()
+    expect(priya.get_by_text("You are no longer a member of this draft.")).to_be_visible()
+    expect(_editor(priya)).to_have_count(0)
+    screenshot(priya, "drafts-member-removed")
+    priya.keyboard.type(" More gulls.")
+
+    # Her earlier words stay (with her credit); nothing more from her arrives.
+    _editor(jules).click()
+    jules.keyboard.press("Control+End")
+    jules.keyboard.type(" Tide out.")
+    _wait_text(jules, draft_id, "Gulls at dawn. Tide out.")
+    expect(jules.get_by_role("status", name="Editor status")).to_have_text("Saved")
+    shares = _shares(jules)
+    assert any(s.startswith("Priya Raman") for s in shares), shares
+    assert _text(jules, draft_id) == "Gulls at dawn. Tide out."
+
+
+def test_offline_edits_are_kept_and_merge_when_the_connection_returns(new_context):
+    jules = new_context(viewport={"width": 1280, "height": 900}).new_page()
+    priya = new_context(viewport={"width": 1280, "height": 900}).new_page()
+    sign_in(jules, "jules")
+    draft_id = _new_shared_draft(jules, "Night watch", "priya", "Priya Raman")
+    _editor(jules).click()
+    jules.keyboard.type("Lamp lit.")
+
+    # Chromium's offline emulation (`set_offline`) fails new requests and connections but
+    # leaves an open websocket alone, so Priya's editor socket is relayed through
+    # Playwright (to the real server) and the test can drop it like a lost network.
+    links: list[tuple[WebSocketRoute, WebSocketRoute]] = []
+    priya.route_web_socket(
+        re.compile(r"/collab/draft-\d+"), lambda ws: links.append((ws, ws.connect_to_server()))
+    )
+    sign_in(priya, "priya")
+    _open_draft(priya, draft_id, "Night watch")
+    _wait_text(priya, draft_id, "Lamp lit.")
+    priya_status = priya.get_by_role("status", name="Editor status")
+
+    # Priya's network goes: no new connection (nor token) can be had, the open one drops.
+    priya.context.set_offline(True)
+    for page_side, server_side in links:
+        server_side.close()
+        page_side.close()
+    expect(priya_status).to_have_text(re.compile(r"^Offline"))
+
+    # What she types while offline is kept in her editor, and the status still says offline.
+    _editor(priya).click()
+    priya.keyboard.press("Control+End")
+    priya.keyboard.type(" Storm coming.")
+    _wait_text(priya, draft_id, "Lamp lit. Storm coming.")
+    expect(priya_status).to_have_text(re.compile(r"^Offline"))
+    screenshot(priya, "drafts-offline")
+
+    # Meanwhile Jules, still online, writes at the start; Priya does not get it yet.
+    _editor(jules).click()
+    jules.keyboard.press("Control+Home")
+    jules.keyboard.type("Night. ")
+    _wait_text(jules, draft_id, "Night. Lamp lit.")
+    expect(priya_status).to_have_text(re.compile(r"^Offline"))
+    assert _text(priya, draft_id) == "Lamp lit. Storm coming."
+
+    # The network returns: the editor reconnects by itself, both edits meet in both
+    # browsers, and Priya's status goes back to saved.
+    priya.context.set_offline(False)
+    merged = "Night. Lamp lit. Storm coming."
+    _wait_text(priya, draft_id, merged)
+    _wait_text(jules, draft_id, merged)
+    expect(priya_status).to_have_text("Saved")
+    expect(jules.get_by_role("status", name="Editor status")).to_have_text("Saved")
