@@ -105,7 +105,18 @@ def home() -> rx.Component:
             ),
             rx.cond(
                 AuthState.signed_in,
-                rx.fragment(),
+                rx.hstack(
+                    rx.link(rx.button("Browse challenges", size="3"), href=routes.CHALLENGES),
+                    rx.link(
+                        rx.button("Submit a record", size="3", variant="outline"),
+                        href=routes.RECORD_NEW,
+                    ),
+                    rx.link(
+                        rx.button("Your drafts", size="3", variant="outline"), href=routes.DRAFTS
+                    ),
+                    spacing="3",
+                    wrap="wrap",
+                ),
                 rx.hstack(
                     rx.link(rx.button("Join the studio", size="3"), href=routes.SIGN_UP),
                     rx.link(rx.button("Sign in", size="3", variant="outline"), href=routes.SIGN_IN),

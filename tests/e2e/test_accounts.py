@@ -38,6 +38,7 @@ def test_sign_up_sign_out_sign_in_and_protected_page(new_context, live_app):
 
     sign_up(page, "newwriter", NEW_PASSWORD, display_name="New Writer")
     expect(page.get_by_role("heading", name="Welcome back, New Writer")).to_be_visible()
+    expect(page.get_by_role("link", name="Your drafts")).to_be_visible()
     token = page.evaluate("localStorage.getItem('hitrec_session')")
     assert token and len(token) > 30
     screenshot(page, "home-signed-in")
