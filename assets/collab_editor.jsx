@@ -29,10 +29,12 @@ import { getBackendURL } from "$/utils/state";
 import env from "$/env.json";
 
 const SESSION_KEY = "hitrec_session";
-// Close codes (hitrec_app/collab/close_codes.py). 4401: the token was refused; we retry
-// once with a fresh token, and a second refusal in a row means access is lost. 4403: not
-// a member any more (or a viewer sending edits). 4400/4404/4413: stop and show the reason.
-// Everything else (1001, 1011, 4409 role changed, 4429 too slow, 45xx) reconnects.
+// Close codes (hitrec_app/collab/close_codes.py). 4401: the token was refused (used,
+// expired, or its session signed out); we retry once with a fresh token, and a second
+// refusal in a row (or a refused token request) means access is lost. 4403: not a member
+// any more (or a viewer sending edits). 4400/4404/4413: stop and show the reason.
+// Everything else (1001, 1011, 4409 role changed, 4420 rate limited, 4429 too slow,
+// 45xx) reconnects. Every connection needs its own token: the server accepts each once.
 const UNAUTHORIZED = 4401;
 const FORBIDDEN = 4403;
 const ROLE_CHANGED = 4409;
@@ -74,8 +76,11 @@ const fetchFreshToken = async (room) => {
 
 // A WebSocket look-alike: gets a token (the page's first, then fresh ones), then opens
 // the real socket with it. It also watches the raw protocol for the "saved" status.
+// First tokens already spent on a connection (React may run the editor's effect twice).
+const spentFirstTokens = new Set();
+
 const makeSocketClass = (room, firstToken, hooks) => {
-  let unusedToken = firstToken || "";
+  let unusedToken = firstToken && !spentFirstTokens.has(firstToken) ? firstToken : "";
   return class TokenSocket {
     static CONNECTING = 0;
     static OPEN = 1;
@@ -97,6 +102,7 @@ const makeSocketClass = (room, firstToken, hooks) => {
       this._cancelled = false;
       const token = unusedToken;
       unusedToken = "";
+      if (token) spentFirstTokens.add(token);
       (token ? Promise.resolve(token) : fetchFreshToken(room))
         .then((fresh) => this._open(url, protocols, fresh))
         .catch((err) => {

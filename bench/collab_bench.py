@@ -28,13 +28,14 @@ import multiprocessing as mp
 import os
 import platform
 import random
+import secrets
 import socket
 import subprocess
 import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from pathlib import Path
@@ -58,7 +59,7 @@ from websockets.exceptions import ConnectionClosed  # noqa: E402
 from hitrec_app.collab import protocol  # noqa: E402
 from hitrec_app.collab.tokens import issue_token  # noqa: E402
 from hitrec_app.db import get_engine  # noqa: E402
-from hitrec_app.models import Draft, DraftCollaborator, User, utcnow  # noqa: E402
+from hitrec_app.models import Draft, DraftCollaborator, User, UserSession, utcnow  # noqa: E402
 
 APPEND_EVERY = 0.4
 APPEND_CHARS = 4
@@ -68,7 +69,7 @@ DOCS = ROOT / "docs" / "benchmarks.md"
 
 
 # -- set-up -------------------------------------------------------------------------------
-def make_world(db_url: str, people: int) -> tuple[int, list[int]]:
+def make_world(db_url: str, people: int) -> tuple[int, list[tuple[int, int]]]:
     from alembic.config import Config
 
     from alembic import command
@@ -99,8 +100,18 @@ def make_world(db_url: str, people: int) -> tuple[int, list[int]]:
             DraftCollaborator(draft_id=draft.id, user_id=u.id, role="owner" if i == 0 else "editor")
             for i, u in enumerate(users)
         )
+        # Editor tokens are tied to a live browser session: one each.
+        sessions = [
+            UserSession(
+                user_id=u.id,
+                token_hash=secrets.token_hex(32),
+                expires_at=utcnow() + timedelta(days=1),
+            )
+            for u in users
+        ]
+        session.add_all(sessions)
         session.commit()
-        return draft.id, [u.id for u in users]  # type: ignore[misc]
+        return draft.id, [(u.id, s.id) for u, s in zip(users, sessions, strict=True)]  # type: ignore[misc]
 
 
 def free_port() -> int:
@@ -370,24 +381,23 @@ async def run(
     viewers_total = max(viewers, samplers)
     work = Path(tempfile.mkdtemp(prefix="run-", dir=_TMP))
     db_url = f"sqlite:///{work / 'bench.db'}"
-    draft_id, user_ids = make_world(db_url, writers + viewers_total)
+    draft_id, people = make_world(db_url, writers + viewers_total)
     port = free_port()
     server = start_server(db_url, port, kind=server_kind, deflate=deflate)
     loop = asyncio.get_running_loop()
     stats = Stats()
 
-    def url(user_id: int) -> str:
-        return (
-            f"ws://127.0.0.1:{port}/collab/draft-{draft_id}?token={issue_token(user_id, draft_id)}"
-        )
+    def url(user: tuple[int, int]) -> str:
+        token = issue_token(user[0], draft_id, user[1])  # one connection per token
+        return f"ws://127.0.0.1:{port}/collab/draft-{draft_id}?token={token}"
 
     ctx = mp.get_context("spawn")
     helpers: list[tuple[BaseProcess, Connection]] = []
     try:
         server_procs = [psutil.Process(server.pid)]
         server_procs += psutil.Process(server.pid).children(recursive=True)
-        writer_urls = [url(uid) for uid in user_ids[:writers]]
-        viewer_ids = user_ids[writers:]
+        writer_urls = [url(p) for p in people[:writers]]
+        viewer_ids = people[writers:]
         sampler_urls = [url(uid) for uid in viewer_ids[:samplers]]
         watcher_urls = [url(uid) for uid in viewer_ids[samplers:]]
         n = max(1, procs)
@@ -427,7 +437,7 @@ async def run(
             stats.sent_at.update(sent_at)
             stats.closed.extend(closed)
         # Convergence: a newcomer, and every sampler, ends with every writer's every append.
-        fresh = Viewer(url(user_ids[-1]), True, Stats())
+        fresh = Viewer(url(people[-1]), True, Stats())
         await fresh.connect()
         fresh_reader = asyncio.create_task(fresh.read())
         converged = False

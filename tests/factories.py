@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
 import itertools
+import secrets
+from datetime import timedelta
 
 from sqlmodel import Session
 
-from hitrec_app.models import User
+from hitrec_app.models import User, UserSession, utcnow
 from hitrec_app.services import accounts
 
 PASSWORD = "correct horse battery"
@@ -22,3 +25,17 @@ def make_user(
     session.add(user)
     session.commit()
     return user
+
+
+def make_session(session: Session, user_id: int, *, days: int = 1, token: str | None = None) -> int:
+    """A browser session for `user_id` (no password hashing); returns its id. With `token`,
+    that raw session token signs in to it (for `accounts.sign_out` and the like)."""
+    row = UserSession(
+        user_id=user_id,
+        token_hash=hashlib.sha256(token.encode()).hexdigest() if token else secrets.token_hex(32),
+        expires_at=utcnow() + timedelta(days=days),
+    )
+    session.add(row)
+    session.commit()
+    assert row.id is not None
+    return row.id

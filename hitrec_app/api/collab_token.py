@@ -1,10 +1,12 @@
 """`POST /collab/draft-{id}/token`: a fresh co-editing token for the signed-in user.
 
-The editor (assets/collab_editor.jsx) calls this before every reconnect, so a token
-in a websocket URL (and so in access logs) is short-lived and used once. The session
-token travels in the Authorization header, never in a URL. The answer is the same
-kind of token the draft page's state issues: for (this user, this draft), only when
-the user is currently a member of the draft.
+The editor (assets/collab_editor.jsx) calls this before every reconnect, because a
+token in a websocket URL (and so in access logs) is short-lived and opens one
+connection only (the server refuses a second use). The session token travels in the
+Authorization header, never in a URL. The answer is the same kind of token the draft
+page's state issues: for (this user, this draft, this browser session), only while the
+session is live and the user is a member of the draft. Signing out revokes the session,
+which closes its editor connections and makes its unused tokens worthless.
 """
 
 from __future__ import annotations
@@ -31,14 +33,14 @@ def _refuse(status: int, message: str) -> JSONResponse:
 
 def _token_for(session_token: str, draft_id: int) -> tuple[int, str]:
     with session_scope() as session:
-        user = accounts.user_for_token(session=session, token=session_token)
-        if user is None:
+        live = accounts.session_for_token(session=session, token=session_token)
+        if live is None or live.id is None:
             return 401, "Please sign in again."
-        role = drafts.get_role(session=session, draft_id=draft_id, user_id=user.id)
+        user_id, session_id = live.user_id, live.id
+        role = drafts.get_role(session=session, draft_id=draft_id, user_id=user_id)
         if role is None:
             return 403, "You are not a member of this draft."
-        user_id = user.id
-    return 200, issue_token(user_id, draft_id)
+    return 200, issue_token(user_id, draft_id, session_id)
 
 
 async def collab_token(request: Request) -> JSONResponse:

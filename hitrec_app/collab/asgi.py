@@ -37,8 +37,10 @@ __all__ = ["COLLAB_PATH", "build_collab_app", "kick"]
 class WebSocketPeer(Peer):
     """A peer behind a Starlette websocket: frames queue here and one task writes them."""
 
-    def __init__(self, ws: WebSocket, user_id: int, name: str, role: str, limits: Limits) -> None:
-        super().__init__(user_id, name, role)
+    def __init__(
+        self, ws: WebSocket, user_id: int, name: str, role: str, limits: Limits, session_id: int
+    ) -> None:
+        super().__init__(user_id, name, role, session_id)
         self.ws = ws
         self.limits = limits
         self._queue: deque[bytes] = deque()
@@ -115,13 +117,15 @@ def _endpoint(server: CollabServer):  # noqa: ANN202
             )
         draft_id = int(match[1])
         try:
-            user_id = verify_token(ws.query_params.get("token", ""), draft_id)
+            claims = verify_token(ws.query_params.get("token", ""), draft_id)
+            server.used_tokens.claim(claims)  # one connection per token
         except AuthenticationFailed as err:
             return await close_and_drain(ws, cc.UNAUTHORIZED, str(err), limits.close_wait_seconds)
+        user_id, session_id = claims.user_id, claims.session_id
         generation = server.generation(draft_id, user_id)
         try:
-            role, name = await asyncio.to_thread(server.membership, draft_id, user_id)
-            peer = WebSocketPeer(ws, user_id, name, role, limits)
+            role, name = await asyncio.to_thread(server.membership, draft_id, user_id, session_id)
+            peer = WebSocketPeer(ws, user_id, name, role, limits, session_id)
             room = await server.open(draft_id, peer, generation)
         except CloseConnection as err:
             return await close_and_drain(ws, err.code, err.reason, limits.close_wait_seconds)

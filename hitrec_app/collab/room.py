@@ -23,15 +23,16 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from pycrdt import get_state, merge_updates
+from pycrdt import merge_updates
 
 from hitrec_app.collab import close_codes as cc
 from hitrec_app.collab import protocol
 from hitrec_app.collab.authorship import Credits
 from hitrec_app.collab.close_codes import CloseConnection
 from hitrec_app.collab.colors import identity
-from hitrec_app.collab.document import EMPTY_UPDATE, CrdtError
+from hitrec_app.collab.document import EMPTY_UPDATE, TEXT_NAME, CrdtError
 from hitrec_app.collab.store import LoadedDraft, SnapshotData, UpdateRow, snapshot_of
+from hitrec_app.collab.updates import root_names
 
 log = logging.getLogger(__name__)
 
@@ -58,18 +59,91 @@ class Limits:
     max_batch_seconds: float = 0.03
     idle_unload_seconds: float = 30.0
     close_wait_seconds: float = 5.0
+    # Per-connection token buckets (a sustained rate plus a burst); a connection over one is
+    # closed with RATE_LIMITED. Fast typing with presence and "saved" pings is ~40 frames/s;
+    # a paste or an offline catch-up is one big frame (the burst is at least one message).
+    frames_per_second: float = 100.0
+    frames_burst: float = 600.0
+    bytes_per_second: float = 1024 * 1024
+    bytes_burst: float = 4 * 1024 * 1024
+    # Replies to sync requests: a request with an empty state vector costs a whole-document
+    # encode, so a connection may have a few whole copies, then about one every few seconds.
+    reply_bytes_per_second: float = 4 * 1024 * 1024
+    reply_bytes_burst: float = 40 * 1024 * 1024
+
+
+class TokenBucket:
+    """`rate` tokens a second up to `burst`. `take` refuses when the bucket cannot pay;
+    `charge` takes after the fact and may leave a debt that later takes must wait out."""
+
+    __slots__ = ("burst", "level", "rate", "stamp")
+
+    def __init__(self, rate: float, burst: float, now: float) -> None:
+        self.rate = rate
+        self.burst = burst
+        self.level = burst
+        self.stamp = now
+
+    def _refill(self, now: float) -> None:
+        if now > self.stamp:
+            self.level = min(self.burst, self.level + (now - self.stamp) * self.rate)
+        self.stamp = now
+
+    def take(self, amount: float, now: float) -> bool:
+        self._refill(now)
+        if self.level < amount:
+            return False
+        self.level -= amount
+        return True
+
+    def charge(self, amount: float, now: float) -> None:
+        self._refill(now)
+        self.level -= amount
+
+
+_RATE_LIMITED = "Too many messages from this editor; reconnecting."
+
+
+class RateLimit:
+    """One connection's budgets (see `Limits`): frames and bytes it sends, and bytes of
+    replies to its sync requests."""
+
+    def __init__(self, limits: Limits, clock: Callable[[], float]) -> None:
+        now = clock()
+        self._clock = clock
+        self.frames = TokenBucket(limits.frames_per_second, limits.frames_burst, now)
+        self.bytes = TokenBucket(
+            limits.bytes_per_second, max(limits.bytes_burst, limits.max_message_bytes), now
+        )
+        self.replies = TokenBucket(limits.reply_bytes_per_second, limits.reply_bytes_burst, now)
+
+    def admit(self, size: int) -> None:
+        """Pay for an incoming frame of `size` bytes, or raise CloseConnection."""
+        now = self._clock()
+        if not (self.frames.take(1, now) and self.bytes.take(size, now)):
+            raise CloseConnection(cc.RATE_LIMITED, _RATE_LIMITED)
+
+    def admit_reply(self) -> None:
+        """A sync request is answered only while earlier replies are paid off."""
+        if not self.replies.take(0, self._clock()):
+            raise CloseConnection(cc.RATE_LIMITED, _RATE_LIMITED)
+
+    def charge_reply(self, size: int) -> None:
+        self.replies.charge(size, self._clock())
 
 
 class Peer:
     """One connection's identity and outgoing queue; subclasses move the bytes."""
 
-    def __init__(self, user_id: int, name: str, role: str) -> None:
+    def __init__(self, user_id: int, name: str, role: str, session_id: int | None = None) -> None:
         self.user_id = user_id
         self.name = name
         self.role = role
+        self.session_id = session_id  # the browser session the connection was opened with
         self.client_ids: set[int] = set()
         self.identity = identity(user_id, name)
         self.closing = False
+        self.rate: RateLimit | None = None  # set when it joins a room
 
     @property
     def can_edit(self) -> bool:
@@ -159,6 +233,8 @@ class Room:
             await asyncio.shield(self._writer)
 
     def join(self, peer: Peer) -> None:
+        if peer.rate is None:
+            peer.rate = RateLimit(self.limits, self._clock)
         self.peers.add(peer)
         # Ask for what the client has that we lack (its offline edits arrive as step 2).
         peer.deliver(protocol.step1(self.document.state_vector()))
@@ -184,6 +260,12 @@ class Room:
             peer.kick(code, reason)
         return len(peers)
 
+    def kick_session(self, session_id: int, code: int, reason: str) -> int:
+        peers = [p for p in self.peers if p.session_id == session_id]
+        for peer in peers:
+            peer.kick(code, reason)
+        return len(peers)
+
     def set_role(self, user_id: int, role: str) -> None:
         for peer in self.peers:
             if peer.user_id == user_id:
@@ -199,13 +281,28 @@ class Room:
                 cc.TOO_LARGE,
                 f"Message too large (limit {self.limits.max_message_bytes // 1024} KiB).",
             )
+        if peer.rate is not None:
+            peer.rate.admit(len(frame))
         try:
             message = protocol.parse(frame)
             if message.kind == "step1":
+                if peer.rate is not None:
+                    peer.rate.admit_reply()
                 reply = protocol.step2(self.document.diff_update(message.payload))
+                if peer.rate is not None:
+                    peer.rate.charge_reply(len(reply))
                 self._outbox.append(_Reply(peer, reply))
                 self._wake.set()
-            elif message.kind in ("step2", "update"):
+            elif message.kind == "step2":
+                if peer.can_edit:
+                    self._on_update(peer, message.payload)
+                # A viewer's sync reply (y-websocket sends one on every connect) is ignored
+                # unread: applying or even trying it would let readers spend the server's CPU.
+            elif message.kind == "update":
+                if not peer.can_edit:
+                    raise CloseConnection(
+                        cc.FORBIDDEN, "You can read this draft but not change it."
+                    )
                 self._on_update(peer, message.payload)
             elif message.kind == "awareness":
                 self._on_awareness(peer, message.payload)
@@ -222,12 +319,20 @@ class Room:
             ) from err
 
     def _on_update(self, peer: Peer, update: bytes) -> None:
+        """An editor's update or sync reply (viewers never get here)."""
         if update == EMPTY_UPDATE:
             return
-        if not peer.can_edit:
-            if self._is_noop(update):
-                return  # a viewer's sync reply carrying nothing new
-            raise CloseConnection(cc.FORBIDDEN, "You can read this draft but not change it.")
+        foreign = {name for name in root_names(update) if name != TEXT_NAME}
+        if foreign:
+            log.info(
+                "draft %s: user %s sent an update outside the text (%d root names)",
+                self.draft_id,
+                peer.user_id,
+                len(foreign),
+            )
+            raise CloseConnection(
+                cc.MALFORMED, "This editor sent changes outside the draft's text; reload."
+            )
         self._check_size(update)
         produced = self.document.apply(update, peer.user_id)
         self._accept(produced, sender=peer)
@@ -241,17 +346,6 @@ class Room:
             self._outbox.append(_Accepted(self.seq, _user_of(origin), data, sender))
         if produced:
             self._wake.set()
-
-    def _is_noop(self, update: bytes) -> bool:
-        try:
-            theirs = protocol.decode_state_vector(get_state(update))
-        except ValueError as err:
-            raise CrdtError(str(err)) from err
-        ours = protocol.decode_state_vector(self.document.state_vector())
-        if any(clock > ours.get(client, 0) for client, clock in theirs.items()):
-            return False
-        _, _, changed = self.document.trial(update)
-        return not changed
 
     def _check_size(self, update: bytes) -> None:
         lim = self.limits

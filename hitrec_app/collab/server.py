@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections import Counter
 from collections.abc import AsyncIterator
 
@@ -18,13 +19,15 @@ from hitrec_app.collab import store
 from hitrec_app.collab.close_codes import CloseConnection
 from hitrec_app.collab.committer import Committer
 from hitrec_app.collab.room import Limits, Peer, Persist, Room
+from hitrec_app.collab.tokens import TOKEN_TTL_SECONDS, UsedTokens
 from hitrec_app.db import session_scope
 from hitrec_app.models import User
-from hitrec_app.services import drafts, events
+from hitrec_app.services import accounts, drafts, events
 
 log = logging.getLogger(__name__)
 
 _current: CollabServer | None = None
+_SIGNED_OUT = "You signed out; sign in again to edit this draft."
 
 
 def current_server() -> CollabServer | None:
@@ -56,6 +59,11 @@ class CollabServer:
         self._unload_timers: dict[int, asyncio.TimerHandle] = {}
         self._tasks: set[asyncio.Task[None]] = set()
         self._loop: asyncio.AbstractEventLoop | None = None
+        self.used_tokens = UsedTokens()
+        # Sessions signed out lately (id -> when): a join whose database check ran just
+        # before the sign-out committed is refused in `open`. Kept for a token's lifetime:
+        # a later join presents a token checked against the database after the sign-out.
+        self._revoked_sessions: dict[int, float] = {}
 
     # -- lifespan -----------------------------------------------------------------
     @contextlib.asynccontextmanager
@@ -93,9 +101,17 @@ class CollabServer:
         """Bumped by every kick: a join that began before a kick must not slip through."""
         return self._generation[(draft_id, user_id)]
 
-    def membership(self, draft_id: int, user_id: int) -> tuple[str, str]:
-        """(role, display name) from the database, or CloseConnection (run it in a thread)."""
+    def membership(self, draft_id: int, user_id: int, session_id: int) -> tuple[str, str]:
+        """(role, display name) from the database, or CloseConnection (run it in a thread).
+
+        The token's browser session must still be live (not signed out, not expired)."""
         with session_scope(url=self.db_url) as session:
+            if not accounts.session_is_live(
+                session=session, session_id=session_id, user_id=user_id
+            ):
+                raise CloseConnection(
+                    cc.UNAUTHORIZED, "You are signed out; sign in again to edit this draft."
+                )
             if not store.draft_exists(session=session, draft_id=draft_id):
                 raise CloseConnection(cc.NOT_FOUND, "This draft does not exist.")
             role = drafts.get_role(session=session, draft_id=draft_id, user_id=user_id)
@@ -108,6 +124,8 @@ class CollabServer:
 
     async def open(self, draft_id: int, peer: Peer, generation: int) -> Room:
         async with self._lock(draft_id):
+            if peer.session_id is not None and peer.session_id in self._revoked_sessions:
+                raise CloseConnection(cc.UNAUTHORIZED, _SIGNED_OUT)
             if self.generation(draft_id, peer.user_id) != generation:
                 raise CloseConnection(
                     cc.ROLE_CHANGED, "Your access to this draft changed; reconnecting."
@@ -192,9 +210,25 @@ class CollabServer:
         room = self.rooms.get(draft_id)
         return room.kick_user(user_id, code, reason) if room else 0
 
+    def kick_session(self, session_id: int, *, code: int, reason: str) -> int:
+        """Close every connection opened with browser session `session_id`, in every room,
+        and refuse joins with it that are still under way."""
+        now = time.monotonic()
+        self._revoked_sessions[session_id] = now
+        for old, at in list(self._revoked_sessions.items()):
+            if now - at > TOKEN_TTL_SECONDS + 60:
+                del self._revoked_sessions[old]
+        return sum(room.kick_session(session_id, code, reason) for room in self.rooms.values())
+
     def _on_event(self, event: events.RoomEvent) -> None:
         # Delivered after the commit, on whatever thread committed.
-        if event.kind != drafts.MEMBER_CHANGED or self._loop is None or self._loop.is_closed():
+        if event.kind == drafts.MEMBER_CHANGED:
+            handler = self._member_changed
+        elif event.kind == accounts.SESSION_REVOKED:
+            handler = self._session_revoked
+        else:
+            return
+        if self._loop is None or self._loop.is_closed():
             return
         data = dict(event.data)
         try:
@@ -202,9 +236,12 @@ class CollabServer:
         except RuntimeError:
             running = None
         if running is self._loop:
-            self._member_changed(data)
+            handler(data)
         else:
-            self._loop.call_soon_threadsafe(self._member_changed, data)
+            self._loop.call_soon_threadsafe(handler, data)
+
+    def _session_revoked(self, data: dict) -> None:
+        self.kick_session(int(data["session_id"]), code=cc.UNAUTHORIZED, reason=_SIGNED_OUT)
 
     def _member_changed(self, data: dict) -> None:
         draft_id, user_id = int(data["draft_id"]), int(data["user_id"])

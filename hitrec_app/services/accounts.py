@@ -42,6 +42,8 @@ SIGNUP_WINDOW = timedelta(hours=1)
 MAX_SIGNUPS_PER_CLIENT = 10
 # Sign-ups are counted in the sign-in attempts table under a key no username can have.
 _SIGNUP_KEY = "#signup"
+# Published after a session is revoked (signed out): {"session_id", "user_id"}.
+SESSION_REVOKED = "session.revoked"
 
 
 @dataclass(frozen=True)
@@ -190,19 +192,36 @@ def sign_in(*, session: Session, username: str, password: str, client_ip: str) -
     return SignIn(user=user, token=token)
 
 
-def user_for_token(*, session: Session, token: str | None) -> User | None:
-    """The user of a live (unexpired, unrevoked) session token, else None."""
+def _is_live(row: UserSession | None) -> bool:
+    return row is not None and row.revoked_at is None and row.expires_at > utcnow()
+
+
+def session_for_token(*, session: Session, token: str | None) -> UserSession | None:
+    """The live (unexpired, unrevoked) session of a raw session token, else None."""
     if not token or len(token) > 200:
         return None
     row = session.exec(
         select(UserSession).where(UserSession.token_hash == _hash_token(token))
     ).first()
-    if row is None or row.revoked_at is not None or row.expires_at <= utcnow():
-        return None
-    return session.get(User, row.user_id)
+    return row if _is_live(row) else None
+
+
+def user_for_token(*, session: Session, token: str | None) -> User | None:
+    """The user of a live (unexpired, unrevoked) session token, else None."""
+    row = session_for_token(session=session, token=token)
+    return session.get(User, row.user_id) if row is not None else None
+
+
+def session_is_live(*, session: Session, session_id: int, user_id: int) -> bool:
+    """Whether session `session_id` belongs to `user_id` and is neither revoked nor expired
+    (for holders of a session's id rather than its token, such as a co-editing token)."""
+    row = session.get(UserSession, session_id)
+    return _is_live(row) and row is not None and row.user_id == user_id
 
 
 def sign_out(*, session: Session, token: str | None) -> None:
+    """Revoke the session. After the commit, `SESSION_REVOKED` is published so live
+    connections opened with it (co-editing websockets) are closed at once."""
     if not token:
         return
     row = session.exec(
@@ -211,6 +230,10 @@ def sign_out(*, session: Session, token: str | None) -> None:
     if row is not None and row.revoked_at is None:
         row.revoked_at = utcnow()
         session.add(row)
+        session.flush()
+        events.publish(
+            session, "accounts", SESSION_REVOKED, {"session_id": row.id, "user_id": row.user_id}
+        )
 
 
 def update_profile(*, session: Session, user_id: int, display_name: str, bio: str) -> User:

@@ -13,7 +13,7 @@ import reflex as rx
 from hitrec_app import collab, routes
 from hitrec_app.collab.colors import author_color
 from hitrec_app.db import session_scope
-from hitrec_app.services import challenges, draft_publishing, drafts
+from hitrec_app.services import accounts, challenges, draft_publishing, drafts
 from hitrec_app.services.errors import ServiceError
 from hitrec_app.state.base import AuthState
 
@@ -244,7 +244,14 @@ class DraftState(AuthState):
         self.my_color = author_color(user.id)
         self.published_url = routes.record_url(published) if published else ""
         self._load_members(draft_id, user.id)
-        self.collab_token = collab.issue_token(user.id, draft_id)
+        with session_scope() as session:
+            live = accounts.session_for_token(session=session, token=self.session_token)
+        # The token is tied to this browser session: signing out makes it worthless.
+        self.collab_token = (
+            collab.issue_token(user.id, draft_id, live.id)
+            if live is not None and live.id is not None
+            else ""
+        )
         self.editor_draft_id = draft_id
         self._load_snapshots(draft_id)
         return None

@@ -45,7 +45,22 @@ def test_a_member_gets_a_fresh_token_for_that_draft_only(client):
     )
     assert resp.status_code == 200
     assert resp.headers["cache-control"] == "no-store"
-    assert verify_token(resp.json()["token"], draft_id) == owner_id
+    claims = verify_token(resp.json()["token"], draft_id)
+    assert claims.user_id == owner_id
+    with session_scope() as session:
+        live = accounts.session_for_token(session=session, token=tokens[owner_id])
+        assert live is not None
+        assert claims.session_id == live.id  # tied to the browser session that asked
+
+
+def test_after_signing_out_no_token_is_issued(client):
+    owner_id, _, draft_id, tokens = _member_and_outsider()
+    url = f"/collab/draft-{draft_id}/token"
+    bearer = {"Authorization": f"Bearer {tokens[owner_id]}"}
+    assert client.post(url, headers=bearer).status_code == 200
+    with session_scope(write=True) as session:
+        accounts.sign_out(session=session, token=tokens[owner_id])
+    assert client.post(url, headers=bearer).status_code == 401
 
 
 def test_outsiders_anonymous_and_bad_rooms_are_refused(client):

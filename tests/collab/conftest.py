@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pytest
 from sqlmodel import Session
 
 from hitrec_app.collab.room import Limits
+from hitrec_app.collab.tokens import issue_token
 from hitrec_app.models import Draft, User
 from hitrec_app.services import drafts
 from tests.collab.helpers import ServerThread
-from tests.factories import make_user
+from tests.factories import make_session, make_user
 
 
 @dataclass
@@ -22,11 +23,17 @@ class Cast:
     editor: User
     viewer: User
     outsider: User
+    sessions: dict[int, int] = field(default_factory=dict)  # user id -> live UserSession id
 
     @property
     def draft_id(self) -> int:
         assert self.draft.id is not None
         return self.draft.id
+
+    def token(self, user: User, draft_id: int | None = None) -> str:
+        """A fresh editor token for `user`, issued to their browser session."""
+        assert user.id is not None
+        return issue_token(user.id, draft_id or self.draft_id, self.sessions[user.id])
 
 
 def make_cast(session: Session, prefix: str = "") -> Cast:
@@ -52,7 +59,9 @@ def make_cast(session: Session, prefix: str = "") -> Cast:
         role="viewer",
     )
     session.commit()
-    return Cast(draft, owner, editor, viewer, outsider)
+    people = (owner, editor, viewer, outsider)
+    sessions = {u.id: make_session(session, u.id) for u in people if u.id is not None}
+    return Cast(draft, owner, editor, viewer, outsider, sessions)
 
 
 @pytest.fixture

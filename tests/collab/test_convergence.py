@@ -28,7 +28,7 @@ from hitrec_app.db import get_engine
 from hitrec_app.services import drafts
 from tests.collab.helpers import ServerThread, YClient, byte_index, eventually
 from tests.conftest import migrate
-from tests.factories import make_user
+from tests.factories import make_session, make_user
 
 SEEDS = 300
 ALPHABETS = ["abcdé", "FGHIJ", "😀😎🎉✓", "日本語中", "ßüöä"]
@@ -50,8 +50,9 @@ class FakePeer(Peer):
 
 
 class SimClient:
-    def __init__(self, user_id: int, role: str, alphabet: str) -> None:
+    def __init__(self, user_id: int, role: str, alphabet: str, session_id: int) -> None:
         self.user_id, self.role, self.alphabet = user_id, role, alphabet
+        self.session_id = session_id
         self.doc = Doc()
         self.text = Text()
         self.doc["content"] = self.text
@@ -96,7 +97,7 @@ class Simulation:
         self.room: Room | None = None
 
     async def connect(self, client: SimClient) -> None:
-        role, name = self.server.membership(self.draft_id, client.user_id)
+        role, name = self.server.membership(self.draft_id, client.user_id, client.session_id)
         peer = FakePeer(client.user_id, name, role)
         gen = self.server.generation(self.draft_id, client.user_id)
         self.room = await self.server.open(self.draft_id, peer, gen)
@@ -171,7 +172,9 @@ class Simulation:
 
 
 @pytest.fixture(scope="module")
-def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, list[int], list[int]]]:
+def world(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[tuple[str, list[int], list[int], dict[int, int]]]:
     url = f"sqlite:///{tmp_path_factory.mktemp('convergence') / 'c.db'}"
     migrate(url)
     with Session(get_engine(url, immediate=True), expire_on_commit=False) as session:
@@ -194,10 +197,14 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, list[
             )
             draft_ids.append(draft.id)
         session.commit()
-        yield url, [*ids, reader.id], draft_ids
+        everyone = [*ids, reader.id]
+        sessions = {uid: make_session(session, uid) for uid in everyone}
+        yield url, everyone, draft_ids, sessions
 
 
-async def simulate(url: str, user_ids: list[int], draft_id: int, seed: int) -> None:
+async def simulate(
+    url: str, user_ids: list[int], draft_id: int, seed: int, sessions: dict[int, int]
+) -> None:
     rng = random.Random(seed)
     limits = Limits(
         compact_every_updates=rng.choice([3, 10, 1000]),
@@ -206,8 +213,11 @@ async def simulate(url: str, user_ids: list[int], draft_id: int, seed: int) -> N
     )
     server = CollabServer(db_url=url, limits=limits)
     n_writers = rng.randint(2, len(ALPHABETS))
-    clients = [SimClient(user_ids[i], "editor", ALPHABETS[i]) for i in range(n_writers)]
-    clients.append(SimClient(user_ids[-1], "viewer", ""))
+    clients = [
+        SimClient(user_ids[i], "editor", ALPHABETS[i], sessions[user_ids[i]])
+        for i in range(n_writers)
+    ]
+    clients.append(SimClient(user_ids[-1], "viewer", "", sessions[user_ids[-1]]))
     sim = Simulation(server, draft_id, clients, rng)
     for client in clients:
         if rng.random() < 0.7:
@@ -244,23 +254,23 @@ async def simulate(url: str, user_ids: list[int], draft_id: int, seed: int) -> N
 
 
 def test_hundreds_of_seeded_runs_converge_and_credit_the_right_authors(world):
-    url, user_ids, draft_ids = world
+    url, user_ids, draft_ids, sessions = world
 
     async def main() -> None:
         for seed in range(SEEDS):
-            await simulate(url, user_ids, draft_ids[seed], seed)
+            await simulate(url, user_ids, draft_ids[seed], seed, sessions)
 
     asyncio.run(main())
 
 
 def test_random_concurrent_editing_over_real_websockets_converges(world):
-    url, user_ids, draft_ids = world
+    url, user_ids, draft_ids, sessions = world
     draft_id = draft_ids[-1]
     server = ServerThread(url, Limits(compact_every_updates=25, idle_unload_seconds=0.5)).start()
     rng = random.Random(2024)
 
     def url_for(user_id: int) -> str:
-        return server.url(draft_id, issue_token(user_id, draft_id))
+        return server.url(draft_id, issue_token(user_id, draft_id, sessions[user_id]))
 
     async def main() -> None:
         writers = [await YClient(url_for(uid)).connect() for uid in user_ids[:4]]

@@ -3,21 +3,27 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 import time
 
 import pytest
 from itsdangerous.timed import TimestampSigner
+from pycrdt import Text
 from sqlmodel import Session
 
 from hitrec_app.collab import close_codes as cc
 from hitrec_app.collab import credit, history, protocol, store
-from hitrec_app.collab.tokens import issue_token, verify_token
+from hitrec_app.collab.close_codes import CloseConnection
+from hitrec_app.collab.room import Peer
+from hitrec_app.collab.server import CollabServer
+from hitrec_app.collab.tokens import TokenClaims, UsedTokens, issue_token, verify_token
 from hitrec_app.db import get_engine
-from hitrec_app.services import drafts
+from hitrec_app.services import accounts, drafts
 from hitrec_app.services.errors import AuthenticationFailed, PermissionDenied
 from tests.collab.conftest import TEST_LIMITS, Cast
 from tests.collab.helpers import ServerThread, YClient, eventually
+from tests.factories import make_session
 
 
 def run(coro):  # noqa: ANN001, ANN201
@@ -26,7 +32,7 @@ def run(coro):  # noqa: ANN001, ANN201
 
 async def joined(server: ServerThread, cast: Cast, user, draft_id: int | None = None) -> YClient:  # noqa: ANN001
     draft_id = draft_id or cast.draft_id
-    client = await YClient(server.url(draft_id, issue_token(user.id, draft_id))).connect()
+    client = await YClient(server.url(draft_id, cast.token(user, draft_id))).connect()
     await asyncio.wait_for(client.synced.wait(), 10)
     return client
 
@@ -47,9 +53,11 @@ def stored(db_url: str, draft_id: int) -> store.LoadedDraft:
 
 
 # -- tokens -----------------------------------------------------------------------------
-def test_tokens_name_one_user_and_one_draft():
-    token = issue_token(5, 9)
-    assert verify_token(token, 9) == 5
+def test_tokens_name_one_user_one_draft_and_one_browser_session():
+    token = issue_token(5, 9, 77)
+    claims = verify_token(token, 9)
+    assert (claims.user_id, claims.draft_id, claims.session_id) == (5, 9, 77)
+    assert claims.nonce != verify_token(issue_token(5, 9, 77), 9).nonce
     with pytest.raises(AuthenticationFailed, match="another draft"):
         verify_token(token, 10)
     with pytest.raises(AuthenticationFailed, match="Invalid"):
@@ -60,10 +68,35 @@ def test_tokens_name_one_user_and_one_draft():
 
 def test_tokens_expire(monkeypatch):
     monkeypatch.setattr(TimestampSigner, "get_timestamp", lambda self: int(time.time()) - 301)
-    token = issue_token(5, 9)
+    token = issue_token(5, 9, 1)
     monkeypatch.undo()
     with pytest.raises(AuthenticationFailed, match="expired"):
         verify_token(token, 9)
+
+
+def test_a_token_is_accepted_once_and_remembered_until_it_expires():
+    now = [1_000_000.0]
+    used = UsedTokens(ttl=300, max_entries=3, clock=lambda: now[0])
+
+    def claims(nonce: str, issued_at: float = 1_000_000.0) -> TokenClaims:
+        return TokenClaims(1, 2, 3, nonce, issued_at)
+
+    used.claim(claims("first-nonce"))
+    with pytest.raises(AuthenticationFailed, match="already used"):
+        used.claim(claims("first-nonce"))
+    used.claim(claims("second-nonce"))
+    used.claim(claims("third-nonce"))
+    # Full: refuse rather than forget a live token (which would allow a replay).
+    with pytest.raises(AuthenticationFailed, match="busy"):
+        used.claim(claims("fourth-nonce"))
+    now[0] += 200
+    with pytest.raises(AuthenticationFailed, match="already used"):
+        used.claim(claims("first-nonce"))
+    # Once a token has expired it is forgotten (its signature check refuses it anyway).
+    now[0] += 102
+    assert len(used) == 3
+    used.claim(claims("fourth-nonce", issued_at=now[0]))
+    assert len(used) == 1
 
 
 # -- admission --------------------------------------------------------------------------
@@ -76,24 +109,24 @@ def test_a_bad_token_is_closed_with_4401_after_a_clean_close_handshake(server, c
 
 def test_expired_and_other_draft_tokens_are_refused(server, cast, monkeypatch):
     monkeypatch.setattr(TimestampSigner, "get_timestamp", lambda self: int(time.time()) - 600)
-    old = issue_token(cast.editor.id, cast.draft_id)
+    old = cast.token(cast.editor)
     monkeypatch.undo()
     client = run(refused(server, cast.draft_id, old))
     assert (client.close_code, client.close_reason) == (
         cc.UNAUTHORIZED,
         "The editor token has expired; reload the draft.",
     )
-    other = run(refused(server, cast.draft_id, issue_token(cast.editor.id, cast.draft_id + 1)))
+    other = run(refused(server, cast.draft_id, cast.token(cast.editor, cast.draft_id + 1)))
     assert other.close_code == cc.UNAUTHORIZED
 
 
 def test_only_members_of_an_existing_draft_get_in(server, cast):
-    outsider = run(refused(server, cast.draft_id, issue_token(cast.outsider.id, cast.draft_id)))
+    outsider = run(refused(server, cast.draft_id, cast.token(cast.outsider)))
     assert (outsider.close_code, outsider.close_reason) == (
         cc.FORBIDDEN,
         "Only members of this draft can open it.",
     )
-    missing = run(refused(server, 999, issue_token(cast.owner.id, 999)))
+    missing = run(refused(server, 999, cast.token(cast.owner, 999)))
     assert missing.close_code == cc.NOT_FOUND
 
 
@@ -282,7 +315,7 @@ def test_a_restart_loses_nothing_and_keeps_authorship(db_url, cast):
         try:
             fresh = await joined(second, cast, cast.viewer)
             assert fresh.content == "Première ligne\nZweite Zeile ✓"
-            owner.url = second.url(cast.draft_id, issue_token(cast.owner.id, cast.draft_id))
+            owner.url = second.url(cast.draft_id, cast.token(cast.owner))
             await owner.connect()
             await eventually(lambda: fresh.content == "# Première ligne\nZweite Zeile ✓")
             await owner.disconnect()
@@ -322,7 +355,7 @@ def test_removing_or_demoting_a_member_closes_their_connections_at_once(server, 
         demoted.insert(0, "still typing")
         await demoted.flush()
         assert await demoted.wait_closed() == cc.FORBIDDEN
-        removed = await refused(server, cast.draft_id, issue_token(cast.viewer.id, cast.draft_id))
+        removed = await refused(server, cast.draft_id, cast.token(cast.viewer))
         assert removed.close_code == cc.FORBIDDEN
 
     run(main())
@@ -375,3 +408,154 @@ def test_named_snapshots_diffs_and_restores_credit_the_original_authors(server, 
             (" ", "c"),
             ("+", "d"),
         ]
+
+
+# -- single use, sessions, sign-out -------------------------------------------------------
+def test_a_token_opens_one_connection_only(server, cast):
+    async def main() -> None:
+        token = cast.token(cast.editor)
+        first = await YClient(server.url(cast.draft_id, token)).connect()
+        await asyncio.wait_for(first.synced.wait(), 10)
+        replay = await refused(server, cast.draft_id, token)
+        assert (replay.close_code, replay.close_reason) == (
+            cc.UNAUTHORIZED,
+            "This editor token was already used; reconnecting.",
+        )
+        # Also after the first connection has gone.
+        await first.disconnect()
+        again = await refused(server, cast.draft_id, token)
+        assert again.close_code == cc.UNAUTHORIZED
+
+    run(main())
+
+
+def test_signing_out_closes_that_sessions_editors_at_once(server, cast, session):
+    raw = "raw-session-token-for-sign-out-test"
+    signed_in = make_session(session, cast.editor.id, token=raw)
+
+    async def main() -> None:
+        tab = await YClient(
+            server.url(cast.draft_id, issue_token(cast.editor.id, cast.draft_id, signed_in))
+        ).connect()
+        await asyncio.wait_for(tab.synced.wait(), 10)
+        unused = issue_token(cast.editor.id, cast.draft_id, signed_in)
+        elsewhere = await joined(server, cast, cast.editor)  # the same user on another device
+        owner = await joined(server, cast, cast.owner)
+        accounts.sign_out(session=session, token=raw)
+        session.commit()
+        assert await tab.wait_closed(5) == cc.UNAUTHORIZED
+        assert tab.close_reason == "You signed out; sign in again to edit this draft."
+        # A token issued to the session before it signed out is worthless now.
+        late = await refused(server, cast.draft_id, unused)
+        assert (late.close_code, late.close_reason) == (
+            cc.UNAUTHORIZED,
+            "You are signed out; sign in again to edit this draft.",
+        )
+        # Other sessions, of the same user or not, carry on.
+        elsewhere.insert(0, "still here")
+        await elsewhere.flush()
+        await eventually(lambda: owner.content == "still here")
+        assert elsewhere.ws is not None
+        await elsewhere.disconnect()
+        await owner.disconnect()
+
+    run(main())
+
+
+def test_tokens_of_expired_or_other_peoples_sessions_are_refused(server, cast, session):
+    expired = make_session(session, cast.editor.id, days=-1)
+    theirs = cast.sessions[cast.owner.id]
+
+    async def main() -> None:
+        for session_id in (expired, theirs, 999_999):
+            token = issue_token(cast.editor.id, cast.draft_id, session_id)
+            client = await refused(server, cast.draft_id, token)
+            assert client.close_code == cc.UNAUTHORIZED, session_id
+
+    run(main())
+
+
+def test_a_join_under_way_when_its_session_signs_out_is_refused(db_url, cast):
+    class Quiet(Peer):
+        def deliver(self, frame: bytes) -> None:
+            pass
+
+        def kick(self, code: int, reason: str) -> None:
+            pass
+
+    async def main() -> None:
+        server = CollabServer(db_url=db_url, limits=TEST_LIMITS)
+        session_id = cast.sessions[cast.editor.id]
+        role, name = server.membership(cast.draft_id, cast.editor.id, session_id)
+        generation = server.generation(cast.draft_id, cast.editor.id)
+        server.kick_session(session_id, code=cc.UNAUTHORIZED, reason="signed out")
+        peer = Quiet(cast.editor.id, name, role, session_id)
+        with pytest.raises(CloseConnection) as info:
+            await server.open(cast.draft_id, peer, generation)
+        assert info.value.code == cc.UNAUTHORIZED
+        await server.shutdown()
+
+    run(main())
+
+
+# -- costly or out-of-bounds traffic ------------------------------------------------------
+def test_a_viewer_reconnecting_with_offline_edits_stays_connected_and_changes_nothing(server, cast):
+    async def main() -> None:
+        owner = await joined(server, cast, cast.owner)
+        owner.insert(0, "Original")
+        await owner.flush()
+        viewer = await joined(server, cast, cast.viewer)
+        await eventually(lambda: viewer.content == "Original")
+        await viewer.disconnect()
+        viewer.insert(0, "Offline ")  # its sync reply on reconnect carries this
+        viewer.url = server.url(cast.draft_id, cast.token(cast.viewer))
+        await viewer.connect()
+        await asyncio.wait_for(viewer.synced.wait(), 10)
+        owner.insert(8, "!")
+        await owner.flush()
+        await eventually(lambda: viewer.content.endswith("Original!"))
+        assert viewer.ws is not None
+        assert server_text(server, cast.draft_id) == "Original!"
+        await owner.disconnect()
+        await viewer.disconnect()
+
+    run(main())
+
+
+def test_an_update_outside_the_drafts_text_is_refused(server, cast):
+    async def main() -> None:
+        editor = await joined(server, cast, cast.editor)
+        editor.insert(0, "text")
+        await editor.flush()
+        await eventually(lambda: server_text(server, cast.draft_id) == "text")
+        editor.doc["notes"] = Text("x" * 10_000)  # past the 2,000-character cap
+        await editor.flush()
+        assert await editor.wait_closed() == cc.MALFORMED
+        assert "outside the draft's text" in editor.close_reason
+        keys = server.call(lambda: list(server.server.rooms[cast.draft_id].document.doc.keys()))
+        assert keys == ["content"]
+
+    run(main())
+    assert stored(server.server.db_url, cast.draft_id).document.content == "text"
+
+
+def test_a_flood_of_frames_is_cut_off_with_a_clear_code(db_url, cast):
+    # 50 frames, then (practically) nothing more: no timing involved.
+    limits = dataclasses.replace(TEST_LIMITS, frames_burst=50, frames_per_second=0.001)
+    flood_server = ServerThread(db_url, limits).start()
+
+    async def main() -> None:
+        viewer = await joined(flood_server, cast, cast.viewer)
+        ping = protocol.step1(viewer.doc.get_state())
+        for _ in range(100):
+            try:
+                await viewer.send_raw(ping)
+            except Exception:  # noqa: BLE001  (closed mid-flood)
+                break
+        assert await viewer.wait_closed() == cc.RATE_LIMITED
+        assert viewer.close_reason == "Too many messages from this editor; reconnecting."
+
+    try:
+        run(main())
+    finally:
+        flood_server.stop()

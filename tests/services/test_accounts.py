@@ -4,7 +4,7 @@ import pytest
 from sqlmodel import select
 
 from hitrec_app.models import LoginAttempt, User, UserSession, utcnow
-from hitrec_app.services import accounts
+from hitrec_app.services import accounts, events
 from hitrec_app.services.errors import (
     AuthenticationFailed,
     NotFound,
@@ -120,6 +120,47 @@ def test_sign_out_revokes_the_session(session):
     result = accounts.sign_in(session=session, username="poet", password=PASSWORD, client_ip="ip")
     accounts.sign_out(session=session, token=result.token)
     assert accounts.user_for_token(session=session, token=result.token) is None
+
+
+def test_sign_out_announces_the_revoked_session_after_the_commit(session):
+    user = make_user(session, "poet")
+    result = accounts.sign_in(session=session, username="poet", password=PASSWORD, client_ip="ip")
+    session.commit()
+    row = accounts.session_for_token(session=session, token=result.token)
+    assert row is not None and row.id is not None
+    assert accounts.session_is_live(session=session, session_id=row.id, user_id=user.id)
+    seen: list[events.RoomEvent] = []
+    unsubscribe = events.subscribe(seen.append)
+    try:
+        accounts.sign_out(session=session, token=result.token)
+        assert seen == []
+        session.commit()
+        assert [(e.kind, e.data) for e in seen] == [
+            (accounts.SESSION_REVOKED, {"session_id": row.id, "user_id": user.id})
+        ]
+        accounts.sign_out(session=session, token=result.token)  # already out: no news
+        session.commit()
+        assert len(seen) == 1
+    finally:
+        unsubscribe()
+    assert not accounts.session_is_live(session=session, session_id=row.id, user_id=user.id)
+    assert accounts.session_for_token(session=session, token=result.token) is None
+
+
+def test_a_session_is_live_only_for_its_own_user_until_it_expires(session):
+    poet = make_user(session, "poet")
+    other = make_user(session, "other")
+    result = accounts.sign_in(session=session, username="poet", password=PASSWORD, client_ip="ip")
+    session.commit()
+    row = accounts.session_for_token(session=session, token=result.token)
+    assert row is not None and row.id is not None
+    assert accounts.session_is_live(session=session, session_id=row.id, user_id=poet.id)
+    assert not accounts.session_is_live(session=session, session_id=row.id, user_id=other.id)
+    assert not accounts.session_is_live(session=session, session_id=row.id + 99, user_id=poet.id)
+    row.expires_at = utcnow() - timedelta(seconds=1)
+    session.add(row)
+    session.commit()
+    assert not accounts.session_is_live(session=session, session_id=row.id, user_id=poet.id)
 
 
 def test_expired_sessions_are_not_accepted(session):
