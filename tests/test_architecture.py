@@ -40,3 +40,11 @@ def test_pages_never_open_database_sessions(path):
         if n.startswith(("sqlmodel", "sqlalchemy", "hitrec_app.db", "hitrec_app.models"))
     }
     assert not bad, f"{path.name} imports {bad}"
+
+
+@pytest.mark.parametrize("path", _files("state"), ids=lambda p: p.name)
+def test_states_leave_queries_to_services(path):
+    source = path.read_text()
+    bad = [call for call in ("session.get(", "session.exec(", "session.add(") if call in source]
+    assert not bad, f"{path.name} queries the database directly ({bad}); call a service"
+    assert not {n for n in _imports(path) if n.startswith(("sqlmodel", "sqlalchemy"))}

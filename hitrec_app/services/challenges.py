@@ -371,3 +371,17 @@ def board(
 def productions(*, session: Session) -> list[Production]:
     """Productions a host can link a challenge to."""
     return list(session.exec(select(Production).order_by(Production.title).limit(200)))
+
+
+def find_challenge(*, session: Session, challenge_id: int) -> Challenge | None:
+    return session.get(Challenge, challenge_id)
+
+
+def host_and_production(
+    *, session: Session, challenge: Challenge
+) -> tuple[User | None, Production | None]:
+    host = session.get(User, challenge.host_id)
+    production = (
+        session.get(Production, challenge.production_id) if challenge.production_id else None
+    )
+    return host, production

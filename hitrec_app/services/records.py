@@ -814,3 +814,14 @@ def production_credits(*, session: Session, user_id: int) -> list[ProductionCred
         .order_by(Production.title, Record.title)
     )
     return [ProductionCredit(*row) for row in rows]
+
+
+def find_record(*, session: Session, record_id: int) -> Record | None:
+    """Any record by id (withdrawn stubs included: their title and counts are public)."""
+    return session.get(Record, record_id)
+
+
+def remix_source(*, session: Session, record_id: int) -> Record | None:
+    """The record a new remix may start from: it exists and is not withdrawn."""
+    record = session.get(Record, record_id)
+    return record if record is not None and record.withdrawn_at is None else None

@@ -169,7 +169,7 @@ def _fill_room(room: ChallengeRoom, cid: int) -> None:
             {"id": e.id, "title": e.title, "kind": e.kind}
             for e in challenges.latest_entries(session=session, challenge_id=cid, limit=5)
         ]
-        challenge = session.get(challenges.Challenge, cid)
+        challenge = challenges.find_challenge(session=session, challenge_id=cid)
         room.status = challenges.effective_status(challenge) if challenge else ""
 
 
@@ -223,12 +223,7 @@ class ChallengeState(AuthState):
             challenge = challenges.get_challenge(
                 session=session, challenge_id=self.cid, viewer=viewer
             )
-            host = session.get(User, challenge.host_id)
-            production = (
-                session.get(challenges.Production, challenge.production_id)
-                if challenge.production_id
-                else None
-            )
+            host, production = challenges.host_and_production(session=session, challenge=challenge)
         self.found = True
         self.title, self.prompt, self.instructions = (
             challenge.title,

@@ -47,7 +47,7 @@ class RecordRoom(rx.SharedState):
         if rid is None:
             return
         with session_scope() as session:
-            record = session.get(records.Record, rid)
+            record = records.find_record(session=session, record_id=rid)
             if record is None:
                 return
             hearts, remixes = record.heart_count, record.remix_count
@@ -332,8 +332,8 @@ class SubmitState(AuthState):
         remix = _query_int(self, "remix")
         with session_scope() as session:
             if remix is not None:
-                source = session.get(records.Record, remix)
-                if source is None or source.withdrawn_at is not None:
+                source = records.remix_source(session=session, record_id=remix)
+                if source is None:
                     self.error = "The record to remix does not exist or was withdrawn."
                 else:
                     self.sources = [{"id": source.id, "title": source.title, "kind": source.kind}]
