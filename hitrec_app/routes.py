@@ -1,6 +1,17 @@
-"""Every route in one place, with URL builders."""
+"""Every route in one place, with URL builders.
 
+The builders take plain values (in states and services) or Reflex vars (in pages, e.g.
+`routes.record_url(row.id)` inside `rx.foreach`): a var is formatted into the URL
+on the browser's side, so a page never glues URLs together by hand.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
 from urllib.parse import quote
+
+if TYPE_CHECKING:
+    from reflex.vars import Var
 
 HOME = "/"
 SIGN_IN = "/signin"
@@ -11,14 +22,53 @@ USER = "/u/[username]"
 TERMS = "/terms"
 DRAFTS = "/drafts"
 DRAFT = "/drafts/[draft]"
+CHALLENGES = "/challenges"
+CHALLENGE_NEW = "/challenges/new"
+CHALLENGE = "/challenges/[id]"
+CHALLENGE_EDIT = "/challenges/[id]/edit"
+RECORDS = "/records"
+RECORD_NEW = "/records/new"
+RECORD = "/records/[id]"
+NOTIFICATIONS = "/notifications"
+NOT_FOUND = "/404"
 
 
-def user_url(username: str) -> str:
-    return f"/u/{quote(username)}"
+def _id(value: int | Var[int]) -> int | Var[int]:
+    # A plain id is forced to an int, so a string can never smuggle a path in.
+    return int(value) if isinstance(value, int | str) else value
 
 
-def draft_url(draft_id: int) -> str:
-    return f"{DRAFTS}/{int(draft_id)}"
+def user_url(username: str | Var[str]) -> str:
+    # Usernames are [A-Za-z0-9_-]; quoting a plain one is belt and braces.
+    return f"/u/{quote(username) if isinstance(username, str) else username}"
+
+
+def draft_url(draft_id: int | Var[int]) -> str:
+    return f"{DRAFTS}/{_id(draft_id)}"
+
+
+def challenge_url(challenge_id: int | Var[int]) -> str:
+    return f"{CHALLENGES}/{_id(challenge_id)}"
+
+
+def challenge_edit_url(challenge_id: int | Var[int]) -> str:
+    return f"{CHALLENGES}/{_id(challenge_id)}/edit"
+
+
+def record_url(record_id: int | Var[int]) -> str:
+    return f"{RECORDS}/{_id(record_id)}"
+
+
+def new_record_url(
+    *, challenge_id: int | Var[int] | None = None, remix_of: int | Var[int] | None = None
+) -> str:
+    """The submission form, optionally for a challenge and/or as a remix of a record."""
+    params = []
+    if challenge_id is not None:
+        params.append(f"challenge={_id(challenge_id)}")
+    if remix_of is not None:
+        params.append(f"remix={_id(remix_of)}")
+    return RECORD_NEW + ("?" + "&".join(params) if params else "")
 
 
 def sign_in_url(next_path: str = "") -> str:
@@ -34,21 +84,3 @@ def safe_next(path: str | None) -> str:
     if any(ch.isspace() or ord(ch) < 0x20 or ord(ch) == 0x7F for ch in path):
         return HOME
     return path
-
-
-# Challenges, records and notifications (issue 3).
-CHALLENGES = "/challenges"
-CHALLENGE_NEW = "/challenges/new"
-CHALLENGE = "/challenges/[id]"
-CHALLENGE_EDIT = "/challenges/[id]/edit"
-RECORD_NEW = "/records/new"
-RECORD = "/records/[id]"
-NOTIFICATIONS = "/notifications"
-
-
-def challenge_url(challenge_id: int) -> str:
-    return f"/challenges/{int(challenge_id)}"
-
-
-def record_url(record_id: int) -> str:
-    return f"/records/{int(record_id)}"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from hitrec_app import routes
+from hitrec_app.components.forms import text_field
 from hitrec_app.state.base import AuthState
 from hitrec_app.state.notifications import InboxRoom
 
@@ -140,25 +141,19 @@ def page(*children: rx.Component, title: str = "") -> rx.Component:
     )
 
 
-def error_callout(message) -> rx.Component:  # noqa: ANN001
+def error_callout(message: str | rx.Var[str]) -> rx.Component:
     return rx.cond(
         message != "",
         rx.callout(message, icon="triangle-alert", color_scheme="red", role="alert", width="100%"),
     )
 
 
-def success_callout(message) -> rx.Component:  # noqa: ANN001
+def success_callout(message: str | rx.Var[str]) -> rx.Component:
     return rx.cond(
         message != "",
         rx.callout(message, icon="check", color_scheme="green", role="status", width="100%"),
     )
 
 
-def labelled_input(label: str, name: str, **props) -> rx.Component:
-    field_id = f"field-{name}"
-    return rx.vstack(
-        rx.el.label(label, html_for=field_id, style={"fontWeight": 500}),
-        rx.input(name=name, id=field_id, width="100%", size="3", **props),
-        spacing="1",
-        width="100%",
-    )
+# Deprecated alias while pages move to the component kit (components/forms.py).
+labelled_input = text_field

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from typing import Any
 
-# Ids are 32-bit integer columns (PostgreSQL `integer`): a larger number is no id, and
-# PostgreSQL would refuse it with an error instead of finding nothing.
-MAX_ID = 2**31 - 1
+import reflex as rx
+
+from hitrec_app.vocabulary import MAX_ID
+
 BAD_ID = "That link is broken or out of date; reload the page and try again."
 MAX_FORM_VALUE = 100_000  # characters; longer values are cut (services apply real limits)
 
@@ -64,3 +65,13 @@ def as_text(value: Any, *, max_len: int = 200) -> str:
 def as_bool(value: Any) -> bool | None:
     """A real boolean, or None for anything else."""
     return value if isinstance(value, bool) else None
+
+
+def param_id(state: rx.State, name: str = "id") -> int | None:
+    """The id in the page's dynamic route segment `[name]` (e.g. /records/[id]), or None."""
+    return as_id(state.router.page.params.get(name, ""))
+
+
+def query_id(state: rx.State, name: str) -> int | None:
+    """The id in the URL's query parameter `name` (e.g. ?challenge=3), or None."""
+    return as_id(state.router.url.query_parameters.get(name, ""))

@@ -1,0 +1,96 @@
+"""Form fields with one look: a visible label tied to its control, then the control.
+
+Every field's id is `field-<name>` unless given (handlers clear a field with
+`rx.set_value(id, "")`, tests find it by its label).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import reflex as rx
+
+_LABEL_STYLE = {"fontWeight": 500}
+_SELECT_STYLE = {
+    "width": "100%",
+    "padding": "0.5em",
+    "borderRadius": "var(--radius-2)",
+    "border": "1px solid var(--gray-a7)",
+    "background": "var(--color-surface)",
+}
+
+
+def _field(
+    label: str | rx.Var[str], field_id: str, control: rx.Component, hint: str
+) -> rx.Component:
+    return rx.vstack(
+        rx.el.label(label, html_for=field_id, style=_LABEL_STYLE),
+        control,
+        rx.text(hint, size="1", color_scheme="gray") if hint else rx.fragment(),
+        spacing="1",
+        width="100%",
+    )
+
+
+def text_field(
+    label: str | rx.Var[str], name: str, *, field_id: str = "", hint: str = "", **props: Any
+) -> rx.Component:
+    """A labelled one-line input (`props` go to `rx.input`: type, default_value, required...)."""
+    fid = field_id or f"field-{name}"
+    return _field(label, fid, rx.input(name=name, id=fid, width="100%", size="3", **props), hint)
+
+
+def text_area_field(
+    label: str | rx.Var[str],
+    name: str,
+    *,
+    field_id: str = "",
+    hint: str = "",
+    rows: int = 4,
+    **props: Any,
+) -> rx.Component:
+    """A labelled multi-line text area."""
+    fid = field_id or f"field-{name}"
+    control = rx.text_area(name=name, id=fid, rows=str(rows), width="100%", **props)
+    return _field(label, fid, control, hint)
+
+
+def select_field(
+    label: str | rx.Var[str],
+    name: str,
+    options: Sequence[tuple[str, str]] | rx.Var[list[Any]],
+    *,
+    field_id: str = "",
+    hint: str = "",
+    first: tuple[str, str] | None = None,
+    option: Any = None,
+    **props: Any,
+) -> rx.Component:
+    """A labelled native select that submits with its form.
+
+    `options` are (value, label) pairs, or a list var rendered with `option(row)`
+    returning `(value_var, label_var)`; `first` is a fixed option shown before them.
+    """
+    fid = field_id or f"field-{name}"
+    items: list[rx.Component] = []
+    if first is not None:
+        items.append(rx.el.option(first[1], value=first[0]))
+    if isinstance(options, rx.Var):
+        items.append(
+            rx.foreach(options, lambda row: rx.el.option(option(row)[1], value=option(row)[0]))
+        )
+    else:
+        items.extend(rx.el.option(text, value=value) for value, text in options)
+    control = rx.el.select(
+        *items, name=name, id=fid, class_name="hitrec-select", style=_SELECT_STYLE, **props
+    )
+    return _field(label, fid, control, hint)
+
+
+def checkbox_field(label: str | rx.Var[str], name: str, **props: Any) -> rx.Component:
+    """A checkbox with its label beside it (the label is part of the click target)."""
+    return rx.el.label(
+        rx.hstack(rx.checkbox(name=name, **props), rx.text(label), spacing="2", align="center"),
+        style={"cursor": "pointer"},
+    )

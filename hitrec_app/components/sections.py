@@ -1,0 +1,42 @@
+"""A section of a page: a heading, then a list of rows or a note saying it is empty."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import reflex as rx
+
+
+def section(
+    title: str | rx.Var[str],
+    items: rx.Var[list[Any]],
+    render: Callable[[Any], rx.Component],
+    *,
+    empty: str | rx.Var[str],
+    level: int = 2,
+    as_list: bool = True,
+    spacing: str = "2",
+    actions: rx.Component | None = None,
+) -> rx.Component:
+    """`render(row)` for each row of `items` (as a list, unless `as_list` is False), or
+    the `empty` note when there are none. `actions` sits beside the heading."""
+    heading = rx.heading(title, size="5" if level == 2 else "3", as_=f"h{level}")
+    rows = rx.foreach(items, render)
+    body = (
+        rx.el.ul(
+            rx.foreach(items, lambda row: rx.el.li(render(row), style={"marginBottom": "0.4em"})),
+            style={"listStyle": "none", "padding": 0, "margin": 0, "width": "100%"},
+        )
+        if as_list
+        else rx.vstack(rows, spacing=spacing, width="100%")  # type: ignore[arg-type]
+    )
+    return rx.vstack(
+        rx.hstack(heading, rx.spacer(), actions, align="center", width="100%")
+        if actions is not None
+        else heading,
+        rx.cond(items.length() > 0, body, rx.text(empty, size="2", color_scheme="gray")),
+        spacing=spacing,  # type: ignore[arg-type]
+        align="start",
+        width="100%",
+    )

@@ -1,0 +1,103 @@
+"""The studio's vocabulary: roles, kinds, limits, room names and event kinds.
+
+One reflex-free module that models, services, states and pages all import, so a
+word or a limit is written once. URLs live in `routes.py`.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Final, Literal
+
+# --- roles -----------------------------------------------------------------------------------
+
+ROLES: Final = ("member", "host", "admin")  # a user's studio-wide role
+HOST_ROLES: Final = ("host", "admin")  # may post and run challenges
+DRAFT_ROLES: Final = ("owner", "editor", "viewer")  # a member's role in one draft
+INVITABLE_ROLES: Final = ("editor", "viewer")
+EDIT_ROLES: Final = ("owner", "editor")  # may type in a draft
+
+# --- kinds and states --------------------------------------------------------------------------
+
+RecordKind = Literal["text", "image", "audio", "video"]
+RECORD_KINDS: Final[tuple[RecordKind, ...]] = ("text", "image", "audio", "video")
+MEDIA_KINDS: Final[tuple[RecordKind, ...]] = ("image", "audio", "video")  # kinds with a file
+CHALLENGE_STATES: Final = ("draft", "open", "closed")
+SNAPSHOT_KINDS: Final = ("auto", "named", "restore", "compact")
+HISTORY_KINDS: Final = ("auto", "named", "restore")  # snapshots the history view lists
+PROPOSAL_STATES: Final = ("open", "final")
+RECORD_SORTS: Final = ("newest", "hearts", "remixes")
+
+# --- limits ------------------------------------------------------------------------------------
+
+# Ids are 32-bit integer columns (PostgreSQL `integer`): a larger number is no id, and
+# PostgreSQL would refuse it with an error instead of finding nothing.
+MAX_ID: Final = 2**31 - 1
+
+MB: Final = 1024 * 1024
+RECORD_MAX_BYTES: Final[dict[str, int]] = {"image": 15 * MB, "audio": 40 * MB, "video": 200 * MB}
+AVATAR_MAX_BYTES: Final = 5 * MB
+# What the upload forms tell people they may send (the services check the same limits).
+RECORD_FILE_HINTS: Final[dict[str, str]] = {
+    "image": f"PNG, JPEG, WebP or GIF, up to {RECORD_MAX_BYTES['image'] // MB} MB",
+    "audio": f"MP3, OGG or WAV, up to {RECORD_MAX_BYTES['audio'] // MB} MB",
+    "video": f"WebM or MP4, up to {RECORD_MAX_BYTES['video'] // MB} MB",
+}
+AVATAR_HINT: Final = f"PNG, JPEG, WebP or GIF, up to {AVATAR_MAX_BYTES // MB} MB"
+RECORD_BODY_MAX: Final = 20_000  # characters of a text record
+COMMENT_MAX: Final = 2_000  # characters of a comment
+MAX_TAGS: Final = 10
+MAX_SOURCES: Final = 10  # records one record may cite
+RECORD_PAGE_SIZE: Final = 24  # entries per page of a challenge
+TOTAL_BPS: Final = 10_000  # shares are integer basis points: 100% = 10,000
+
+# --- rooms (real-time channels) ----------------------------------------------------------------
+
+ACTIVITY_ROOM: Final = "activity"  # the home page's feed
+BOARD_ROOM: Final = "board"  # the public challenge board
+STANDALONE_RECORDS_ROOM: Final = "records"  # records outside any challenge
+DRAFT_ROOM_RE: Final = re.compile(r"^draft-([1-9][0-9]{0,9})$")  # a draft's co-editing room
+
+
+def challenge_room(challenge_id: int) -> str:
+    return f"challenge-{challenge_id}"
+
+
+def record_room(record_id: int) -> str:
+    return f"record-{record_id}"
+
+
+def draft_room(draft_id: int) -> str:
+    return f"draft-{draft_id}"
+
+
+def inbox_room(user_id: int) -> str:
+    return f"inbox-{user_id}"
+
+
+def draft_id_of_room(room: str) -> int | None:
+    """The draft id named by a co-editing room ("draft-12" -> 12), or None."""
+    match = DRAFT_ROOM_RE.match(room)
+    draft_id = int(match.group(1)) if match else 0
+    return draft_id if 0 < draft_id <= MAX_ID else None
+
+
+# --- event kinds (published by services after commit, delivered to rooms) ----------------------
+
+USER_JOINED: Final = "user.joined"
+SESSION_REVOKED: Final = "session.revoked"
+CHALLENGE_OPENED: Final = "challenge.opened"
+CHALLENGE_UPDATED: Final = "challenge.updated"
+CHALLENGE_CLOSED: Final = "challenge.closed"
+RECORD_CREATED: Final = "record.created"
+RECORD_UPDATED: Final = "record.updated"
+RECORD_DELETED: Final = "record.deleted"
+RECORD_WITHDRAWN: Final = "record.withdrawn"
+HEART_CHANGED: Final = "heart.changed"  # to the record's room: its heart count
+HEART_COUNT: Final = "heart.count"  # to the challenge's room: one entry's heart count
+LINEAGE_CHANGED: Final = "lineage.changed"  # to the record's room: its remix count
+LINEAGE_COUNT: Final = "lineage.count"  # to the challenge's room: one entry's remix count
+COMMENT_CREATED: Final = "comment.created"
+NOTIFICATION_NEW: Final = "notification.new"
+NOTIFICATION_READ: Final = "notification.read"
+DRAFT_MEMBER_CHANGED: Final = "draft.member_changed"
