@@ -13,19 +13,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 import reflex as rx
 
 from hitrec_app import routes
-from hitrec_app.db import session_scope
+from hitrec_app.db import Session, session_scope
 from hitrec_app.models import User
 from hitrec_app.services import accounts
 from hitrec_app.services.errors import ServiceError
 from hitrec_app.state.args import as_id
-
-if TYPE_CHECKING:
-    from sqlmodel import Session  # the type only: states never query
 
 T = TypeVar("T")
 S = TypeVar("S", bound="AuthState")
