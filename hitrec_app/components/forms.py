@@ -7,7 +7,7 @@ Every field's id is `field-<name>` unless given (handlers clear a field with
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Literal
 
 import reflex as rx
 
@@ -88,9 +88,21 @@ def select_field(
     return _field(label, fid, control, hint)
 
 
-def checkbox_field(label: str | rx.Var[str], name: str, **props: Any) -> rx.Component:
-    """A checkbox with its label beside it (the label is part of the click target)."""
+def checkbox_field(
+    label: str | rx.Var[str],
+    name: str,
+    *,
+    label_size: Literal["1", "2", "3"] = "3",
+    **props: Any,
+) -> rx.Component:
+    """A checkbox with its label beside it (the label is part of the click target);
+    `label_size` matches the label to small print around it."""
     return rx.el.label(
-        rx.hstack(rx.checkbox(name=name, **props), rx.text(label), spacing="2", align="center"),
+        rx.hstack(
+            rx.checkbox(name=name, **props),
+            rx.text(label, size=label_size),
+            spacing="2",
+            align="center",
+        ),
         style={"cursor": "pointer"},
     )

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import reflex as rx
+from reflex.vars import ArrayVar
 
 
 def section(
     title: str | rx.Var[str],
-    items: rx.Var[list[Any]],
+    items: ArrayVar[Sequence[Any]],
     render: Callable[[Any], rx.Component],
     *,
     empty: str | rx.Var[str],
@@ -29,14 +30,40 @@ def section(
             style={"listStyle": "none", "padding": 0, "margin": 0, "width": "100%"},
         )
         if as_list
-        else rx.vstack(rows, spacing=spacing, width="100%")  # type: ignore[arg-type]
+        else rx.vstack(rows, spacing=spacing, width="100%")
     )
     return rx.vstack(
         rx.hstack(heading, rx.spacer(), actions, align="center", width="100%")
         if actions is not None
         else heading,
         rx.cond(items.length() > 0, body, rx.text(empty, size="2", color_scheme="gray")),
-        spacing=spacing,  # type: ignore[arg-type]
+        spacing=spacing,
         align="start",
         width="100%",
+    )
+
+
+def feed(
+    items: ArrayVar[Sequence[Any]],
+    render: Callable[[Any], rx.Component],
+    *,
+    label: str,
+    empty: str | rx.Var[str],
+) -> rx.Component:
+    """A full-width list named `label`, its rows ruled off one from the next (a feed of
+    activity or notifications), or the `empty` note when there are none."""
+    return rx.cond(
+        items.length() > 0,
+        rx.el.ul(
+            rx.foreach(
+                items,
+                lambda row: rx.el.li(
+                    render(row),
+                    style={"padding": "0.5em 0", "borderBottom": "1px solid var(--gray-a4)"},
+                ),
+            ),
+            aria_label=label,
+            style={"listStyle": "none", "padding": 0, "margin": 0, "width": "100%"},
+        ),
+        rx.text(empty, color_scheme="gray"),
     )
