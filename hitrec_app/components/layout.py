@@ -36,7 +36,7 @@ def notifications_bell() -> rx.Component:
         href=routes.NOTIFICATIONS,
         aria_label=rx.cond(
             InboxRoom.unread > 0,
-            "Notifications, " + InboxRoom.unread.to(str) + " unread",
+            f"Notifications, {InboxRoom.unread} unread",
             "Notifications",
         ),
         color_scheme="gray",

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import reflex as rx
+from reflex.vars import ObjectVar
 
 from hitrec_app import routes
 from hitrec_app.components.layout import page
-from hitrec_app.state.activity import ActivityRoom
+from hitrec_app.components.sections import feed
+from hitrec_app.state.activity import ActivityRoom, ActivityRow
 from hitrec_app.state.base import AuthState
 
 _STEPS = [
@@ -57,33 +59,24 @@ def _activity() -> rx.Component:
             rx.badge("live", color_scheme="green", variant="soft"),
             align="center",
         ),
-        rx.cond(
-            ActivityRoom.items.length() > 0,
-            rx.el.ul(
-                rx.foreach(
-                    ActivityRoom.items,
-                    lambda item: rx.el.li(
-                        rx.hstack(
-                            rx.cond(
-                                item["link"] != "",
-                                rx.link(item["text"], href=item["link"]),
-                                rx.text(item["text"]),
-                            ),
-                            rx.text(item["at"], size="1", color_scheme="gray"),
-                            justify="between",
-                            wrap="wrap",
-                            width="100%",
-                        ),
-                        style={"padding": "0.5em 0", "borderBottom": "1px solid var(--gray-a4)"},
-                    ),
-                ),
-                aria_label="Recent activity",
-                style={"listStyle": "none", "padding": 0, "margin": 0, "width": "100%"},
-            ),
-            rx.text("Nothing yet: be the first to join.", color_scheme="gray"),
+        feed(
+            ActivityRoom.items,
+            _activity_item,
+            label="Recent activity",
+            empty="Nothing yet: be the first to join.",
         ),
         width="100%",
         spacing="3",
+    )
+
+
+def _activity_item(item: ObjectVar[ActivityRow]) -> rx.Component:
+    return rx.hstack(
+        rx.cond(item.link != "", rx.link(item.text, href=item.link), rx.text(item.text)),
+        rx.text(item.at, size="1", color_scheme="gray"),
+        justify="between",
+        wrap="wrap",
+        width="100%",
     )
 
 

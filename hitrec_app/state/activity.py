@@ -2,30 +2,41 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import reflex as rx
 
 from hitrec_app.db import session_scope
 from hitrec_app.realtime import rooms
 from hitrec_app.services import activity
 from hitrec_app.services.events import RoomEvent
+from hitrec_app.state.display import fmt_time
+from hitrec_app.vocabulary import ACTIVITY_ROOM
 
-ROOM = "activity"
+
+@dataclass(frozen=True)
+class ActivityRow:
+    """One line of the feed: what happened, where to see it ('' for nowhere), when."""
+
+    text: str
+    link: str
+    at: str
 
 
-def _load_items() -> list[dict[str, str]]:
+def _load_items() -> list[ActivityRow]:
     with session_scope() as session:
         return [
-            {"text": item.text, "link": item.link, "at": item.at.strftime("%d %b %Y, %H:%M UTC")}
+            ActivityRow(text=item.text, link=item.link, at=fmt_time(item.at))
             for item in activity.recent_activity(session=session)
         ]
 
 
 class ActivityRoom(rx.SharedState):
-    items: list[dict[str, str]] = []
+    items: rx.Field[list[ActivityRow]] = rx.field(default_factory=list)
 
     @rx.event
     async def join(self):
-        room = await rooms.join(self, ROOM)
+        room = await rooms.join(self, ACTIVITY_ROOM)
         room.items = _load_items()
 
 
@@ -38,4 +49,4 @@ async def _refresh_activity(_event: RoomEvent) -> None:
     def apply(room: ActivityRoom) -> None:
         room.items = items
 
-    await rooms.push(ActivityRoom, ROOM, apply)
+    await rooms.push(ActivityRoom, ACTIVITY_ROOM, apply)
