@@ -5,13 +5,13 @@ import reflex as rx
 from hitrec_app import routes
 from hitrec_app.api.collab_token import build_token_api
 from hitrec_app.collab import build_collab_app
-from hitrec_app.pages import account, home
+from hitrec_app.pages import account, home, profile
 from hitrec_app.pages import challenges as challenge_pages
 from hitrec_app.pages import drafts as draft_pages
 from hitrec_app.pages import notifications as notification_pages
 from hitrec_app.pages import records as record_pages
 from hitrec_app.realtime import rooms
-from hitrec_app.state.account import AdminUsersState, ProfileState, PublicProfileState
+from hitrec_app.state.account import AdminUsersState
 from hitrec_app.state.activity import ActivityRoom
 from hitrec_app.state.base import AuthState
 from hitrec_app.state.challenges import (
@@ -23,7 +23,8 @@ from hitrec_app.state.challenges import (
     expire_challenges_loop,
 )
 from hitrec_app.state.drafts import DraftsListState, DraftState
-from hitrec_app.state.notifications import NotificationsState, ProfileWorkState
+from hitrec_app.state.notifications import NotificationsState
+from hitrec_app.state.profile import ProfileState, PublicProfileState
 from hitrec_app.state.records import RecordRoom, RecordState, SubmitState
 
 # Co-editing: the y-websocket route /collab/draft-{id} (and its token endpoint), mounted
@@ -52,13 +53,13 @@ app.add_page(
     account.sign_in, route=routes.SIGN_IN, title="Sign in · hitrec", on_load=AuthState.load_user
 )
 app.add_page(
-    account.profile, route=routes.PROFILE, title="Your profile · hitrec", on_load=ProfileState.load
+    profile.profile, route=routes.PROFILE, title="Your profile · hitrec", on_load=ProfileState.load
 )
 app.add_page(
-    account.public_profile,
+    profile.public_profile,
     route=routes.USER,
     title="Member · hitrec",
-    on_load=[PublicProfileState.load, ProfileWorkState.load],
+    on_load=PublicProfileState.load,
 )
 app.add_page(account.terms, route=routes.TERMS, title="Terms · hitrec", on_load=AuthState.load_user)
 app.add_page(

@@ -1,28 +1,39 @@
-"""Sign-up, sign-in and profile forms."""
+"""Sign-up, sign-in and the admins' role management."""
 
 from __future__ import annotations
 
 import asyncio
+from dataclasses import dataclass
+from typing import Any
 
 import reflex as rx
 
 from hitrec_app import routes
 from hitrec_app.db import session_scope
-from hitrec_app.services import accounts, uploads
+from hitrec_app.models import User
+from hitrec_app.services import accounts
 from hitrec_app.services.errors import ServiceError
-from hitrec_app.state.base import AuthState
+from hitrec_app.state.args import as_form, as_text
+from hitrec_app.state.base import AuthState, signed_in_page
+from hitrec_app.vocabulary import ROLES
+
+BAD_ROLE = f"Role must be one of: {', '.join(ROLES)}."
+
+
+@dataclass(frozen=True)
+class MemberRoleRow:
+    """A member on the roles page."""
+
+    username: str
+    name: str
+    role: str
 
 
 def _client_ip(state: rx.State) -> str:
     return state.router.session.client_ip or "unknown"
 
 
-def _form(form_data: object) -> dict:
-    """Handlers are public endpoints: a hostile client may send anything as the form."""
-    return form_data if isinstance(form_data, dict) else {}
-
-
-def _sign_up_then_in(form: dict, client_ip: str) -> accounts.SignIn:
+def _sign_up_then_in(form: dict[str, str | bool], client_ip: str) -> accounts.SignIn:
     # Argon2 hashing takes ~80 ms of CPU: callers run this in a thread, off the event loop.
     with session_scope(write=True) as session:
         accounts.sign_up(
@@ -36,7 +47,7 @@ def _sign_up_then_in(form: dict, client_ip: str) -> accounts.SignIn:
     return _sign_in(form, client_ip)
 
 
-def _sign_in(form: dict, client_ip: str) -> accounts.SignIn:
+def _sign_in(form: dict[str, str | bool], client_ip: str) -> accounts.SignIn:
     with session_scope(write=True) as session:
         return accounts.sign_in(
             session=session,
@@ -50,9 +61,9 @@ class SignUpState(AuthState):
     error: str = ""
 
     @rx.event
-    async def submit(self, form_data: dict):
+    async def submit(self, form_data: dict[str, Any]):
         self.error = ""
-        form = _form(form_data)
+        form = as_form(form_data)
         if str(form.get("password", "")) != str(form.get("password_confirm", "")):
             self.error = "The two passwords differ."
             return None
@@ -70,10 +81,10 @@ class SignInState(AuthState):
     error: str = ""
 
     @rx.event
-    async def submit(self, form_data: dict):
+    async def submit(self, form_data: dict[str, Any]):
         self.error = ""
         try:
-            result = await asyncio.to_thread(_sign_in, _form(form_data), _client_ip(self))
+            result = await asyncio.to_thread(_sign_in, as_form(form_data), _client_ip(self))
         except ServiceError as err:
             self.error = str(err)
             return None
@@ -82,128 +93,43 @@ class SignInState(AuthState):
         return rx.redirect(routes.safe_next(self.router.url.query_parameters.get("next")))
 
 
-class ProfileState(AuthState):
-    bio: str = ""
-    avatar_url: str = ""
-    message: str = ""
-    error: str = ""
-
-    @rx.event
-    def load(self):
-        self.message = self.error = ""
-        user = self._current_user()
-        self._show(user)
-        if user is None:
-            return rx.redirect(routes.sign_in_url(self.router.url.path))
-        self.bio = user.bio
-        self.avatar_url = uploads.public_url(user.avatar_path)
-        return None
-
-    @rx.event
-    def save(self, form_data: dict):
-        self.message = self.error = ""
-        form_data = _form(form_data)
-        try:
-            user = self._require_user()
-            with session_scope(write=True) as session:
-                updated = accounts.update_profile(
-                    session=session,
-                    user_id=user.id,
-                    display_name=str(form_data.get("display_name", "")),
-                    bio=str(form_data.get("bio", "")),
-                )
-        except (ServiceError, PermissionError) as err:
-            self.error = str(err)
-            return
-        self._show(updated)
-        self.bio = updated.bio
-        self.message = "Profile saved."
-
-    @rx.event
-    async def upload_avatar(self, files: list[rx.UploadFile]):
-        self.message = self.error = ""
-        try:
-            user = self._require_user()
-            if not files:
-                raise uploads.UploadError("Choose an image first.")
-            # Never read more than the limit: an oversized file is refused, not buffered.
-            data = await files[0].read(uploads.AVATAR_MAX_BYTES + 1)
-            relative = await asyncio.to_thread(uploads.store_avatar, data)
-            with session_scope(write=True) as session:
-                old = accounts.get_user_by_username(session=session, username=user.username)
-                previous = old.avatar_path if old else None
-                accounts.set_avatar(session=session, user_id=user.id, relative_path=relative)
-            uploads.remove(previous)
-        except (ServiceError, PermissionError) as err:
-            self.error = str(err)
-            return
-        self.avatar_url = uploads.public_url(relative)
-        self.message = "Avatar updated."
-
-
-class PublicProfileState(AuthState):
-    found: bool = False
-    p_username: str = ""
-    p_display_name: str = ""
-    p_bio: str = ""
-    p_role: str = ""
-    p_avatar_url: str = ""
-    p_joined: str = ""
-
-    @rx.event
-    def load(self):
-        self._show(self._current_user())
-        name = str(self.router.page.params.get("username", ""))
-        with session_scope() as session:
-            user = accounts.get_user_by_username(session=session, username=name)
-        self.found = user is not None
-        if user is None:
-            return
-        self.p_username = user.username
-        self.p_display_name = user.display_name
-        self.p_bio = user.bio
-        self.p_role = user.role
-        self.p_avatar_url = uploads.public_url(user.avatar_path)
-        self.p_joined = user.created_at.strftime("%B %Y")
-
-
 class AdminUsersState(AuthState):
-    rows: list[dict[str, str]] = []
+    rows: rx.Field[list[MemberRoleRow]] = rx.field(default_factory=list)
     error: str = ""
     message: str = ""
 
     def _load_rows(self) -> None:
         with session_scope() as session:
             self.rows = [
-                {"username": u.username, "display_name": u.display_name, "role": u.role}
+                MemberRoleRow(username=u.username, name=u.display_name, role=u.role)
                 for u in accounts.list_users(session=session)
             ]
 
     @rx.event
-    def load(self):
-        user = self._current_user()
-        self._show(user)
-        if user is None:
-            return rx.redirect(routes.sign_in_url(self.router.url.path))
+    @signed_in_page()
+    def load(self, user: User):
         if user.role != "admin":
             self.error = "Only admins can manage roles."
             self.rows = []
-            return None
+            return
         self.error = ""
         self._load_rows()
-        return None
 
     @rx.event
     def set_role(self, username: str, role: str):
         self.message = self.error = ""
-        try:
-            actor = self._require_user()
-            with session_scope(write=True) as session:
-                accounts.set_role(
-                    session=session, actor_id=actor.id, username=str(username), role=str(role)
-                )
-        except (ServiceError, PermissionError) as err:
-            self.error = str(err)
+        name, new_role = as_text(username), as_text(role)
+        if new_role not in ROLES:
+            self.error = BAD_ROLE
             return
-        self.message = f"{username} is now {role}."
+        done = self._write(
+            lambda session, actor: (
+                accounts.set_role(
+                    session=session, actor_id=actor.id, username=name, role=new_role
+                ).username
+            )
+        )
+        if done is None:
+            return
+        self.message = f"{done.value} is now {new_role}."
         self._load_rows()

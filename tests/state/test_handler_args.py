@@ -14,9 +14,11 @@ from sqlmodel import Session
 from hitrec_app.db import session_scope
 from hitrec_app.models import Notification, Record, User
 from hitrec_app.services import accounts, notifications
+from hitrec_app.state import account as account_state
 from hitrec_app.state import base as base_state
 from hitrec_app.state import challenges as challenge_state
 from hitrec_app.state import notifications as notification_state
+from hitrec_app.state import profile as profile_state
 from hitrec_app.state import records as record_state
 from hitrec_app.state.args import BAD_ID, MAX_ID, as_bool, as_form, as_id, as_int, as_text
 from tests.factories import PASSWORD, make_user
@@ -96,7 +98,14 @@ def test_as_text_and_as_bool():
 def app_db(monkeypatch, db_url):
     """Point the state modules' sessions at the test database."""
     scoped = functools.partial(session_scope, url=db_url)
-    for module in (base_state, record_state, challenge_state, notification_state):
+    for module in (
+        base_state,
+        record_state,
+        challenge_state,
+        notification_state,
+        account_state,
+        profile_state,
+    ):
         monkeypatch.setattr(module, "session_scope", scoped)
     return db_url
 
@@ -128,6 +137,75 @@ def test_notification_handler_answers_a_bad_id_with_a_message(app_db, session):
     assert state.error == ""
     session.expire_all()
     assert session.get(Notification, note.id).read_at is not None
+    assert state.items[0].id == note.id and state.items[0].unread is False
+    session.rollback()  # end the test's (write-mode) transaction before the handler writes
+    notification_state.NotificationsState.mark_all_read.fn(state)
+    assert state.error == ""
+
+
+# Where a form belongs: whatever is not a dict of strings reads as an empty form.
+HOSTILE_FORMS = [None, "username=maya", ["username"], 5, True, {"username": ["maya"]}]
+
+
+def test_sign_up_and_sign_in_refuse_hostile_forms(app_db, session):
+    make_user(session, "existing")
+    session.commit()
+    root = rx.State(_reflex_internal_init=True)
+    sign_up = root.get_substate(account_state.SignUpState.get_full_name().split(".")[1:])
+    sign_in = root.get_substate(account_state.SignInState.get_full_name().split(".")[1:])
+    for value in HOSTILE_FORMS:
+        assert asyncio.run(account_state.SignUpState.submit.fn(sign_up, value)) is None
+        assert sign_up.error and sign_up.session_token == "", value
+        assert asyncio.run(account_state.SignInState.submit.fn(sign_in, value)) is None
+        assert sign_in.error == "Enter your username and password.", value
+    mismatch = {"username": "newbie", "password": PASSWORD, "password_confirm": [PASSWORD]}
+    assert asyncio.run(account_state.SignUpState.submit.fn(sign_up, mismatch)) is None
+    assert sign_up.error == "The two passwords differ."
+    good = {"username": "existing", "password": PASSWORD}
+    assert asyncio.run(account_state.SignInState.submit.fn(sign_in, good)) is not None
+    assert sign_in.error == "" and sign_in.session_token
+
+
+def test_profile_handlers_refuse_hostile_arguments(app_db, session):
+    user = make_user(session, "profiled")
+    state = _signed_in(session, user, profile_state.ProfileState)
+    fn = profile_state.ProfileState
+    session.rollback()  # end the test's (write-mode) transaction before the handlers write
+    for value in HOSTILE_FORMS:
+        fn.save.fn(state, value)
+        assert state.error == "Display name is required." and state.message == "", value
+    for files in (None, "file", [{}], {}, [b"png"], 5):
+        assert asyncio.run(fn.upload_avatar.fn(state, files)) is None
+        assert state.error == "The upload did not arrive; choose the file again.", files
+    asyncio.run(fn.upload_avatar.fn(state, []))
+    assert state.error == "Choose an image first."
+    fn.save.fn(state, {"display_name": "Pro Filed", "bio": "Hello", "extra": ["x"]})
+    assert state.error == "" and state.message == "Profile saved." and state.bio == "Hello"
+    session.expire_all()
+    assert session.get(User, user.id).display_name == "Pro Filed"
+
+
+def test_admin_role_handler_refuses_hostile_arguments(app_db, session):
+    admin = make_user(session, "boss", role="admin")
+    make_user(session, "worker")
+    member = make_user(session, "plain")
+    state = _signed_in(session, admin, account_state.AdminUsersState)
+    plain = _signed_in(session, member, account_state.AdminUsersState)
+    session.rollback()  # end the test's (write-mode) transaction before the handlers write
+    fn = account_state.AdminUsersState.set_role.fn
+    for value in HOSTILE:
+        fn(state, "worker", value)
+        assert state.error == "Role must be one of: member, host, admin.", value
+        fn(state, value, "host")
+        assert state.error.startswith("No user called"), value
+    for role in ("Admin", "owner", "admin "):
+        fn(state, "worker", role)
+        assert state.error == "Role must be one of: member, host, admin.", role
+    fn(plain, "worker", "admin")
+    assert plain.error == "Only an admin can change roles." and plain.message == ""
+    fn(state, "WORKER", "host")
+    assert state.error == "" and state.message == "worker is now host."
+    assert any(r.username == "worker" and r.role == "host" for r in state.rows)
 
 
 def test_record_handlers_refuse_hostile_arguments_with_messages(app_db, session):
