@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import reflex as rx
 from reflex.vars import ObjectVar
 
@@ -15,86 +17,100 @@ from hitrec_app.vocabulary import ROLES
 _FORM_WIDTH = "26em"
 
 
-def sign_up() -> rx.Component:
+def _account_form(
+    title: str,
+    error: str | rx.Var[str],
+    *fields: rx.Component,
+    submit: str,
+    other: tuple[str, str, str],
+    on_submit: Any,
+    label: str,
+) -> rx.Component:
+    """The sign-up and sign-in forms: heading, refusal, fields, the button, then the
+    way to the other form as (prompt, link text, href)."""
+    prompt, link_text, href = other
     return page(
         rx.form(
             rx.vstack(
-                rx.heading("Join the studio", size="7", as_="h1"),
-                error_callout(SignUpState.error),
-                text_field(
-                    "Username",
-                    "username",
-                    required=True,
-                    auto_complete="username",
-                    placeholder="3-32 letters, digits, - or _",
-                ),
-                text_field("Display name", "display_name", placeholder="How others see you"),
-                text_field(
-                    "Password",
-                    "password",
-                    type="password",
-                    required=True,
-                    auto_complete="new-password",
-                    placeholder="At least 10 characters",
-                ),
-                text_field(
-                    "Repeat password",
-                    "password_confirm",
-                    type="password",
-                    required=True,
-                    auto_complete="new-password",
-                ),
-                rx.card(
-                    rx.vstack(
-                        rx.text("The studio's terms", weight="bold"),
-                        rx.text(TERMS_SUMMARY, size="2"),
-                        rx.link(
-                            "Read the full terms", href=routes.TERMS, size="2", is_external=True
-                        ),
-                        checkbox_field(
-                            "I accept the terms, including the remix licence",
-                            "accept_terms",
-                            label_size="2",
-                        ),
-                        spacing="2",
-                    ),
-                    width="100%",
-                ),
-                rx.button("Create account", type="submit", size="3", width="100%"),
-                rx.text("Already a member? ", rx.link("Sign in", href=routes.SIGN_IN)),
+                rx.heading(title, size="7", as_="h1"),
+                error_callout(error),
+                *fields,
+                rx.button(submit, type="submit", size="3", width="100%"),
+                rx.text(prompt, rx.link(link_text, href=href)),
                 spacing="4",
                 width="100%",
                 max_width=_FORM_WIDTH,
             ),
-            on_submit=SignUpState.submit,
-            aria_label="Sign up",
+            on_submit=on_submit,
+            aria_label=label,
         ),
     )
 
 
-def sign_in() -> rx.Component:
-    return page(
-        rx.form(
-            rx.vstack(
-                rx.heading("Sign in", size="7", as_="h1"),
-                error_callout(SignInState.error),
-                text_field("Username", "username", required=True, auto_complete="username"),
-                text_field(
-                    "Password",
-                    "password",
-                    type="password",
-                    required=True,
-                    auto_complete="current-password",
-                ),
-                rx.button("Sign in", type="submit", size="3", width="100%"),
-                rx.text("New here? ", rx.link("Join the studio", href=routes.SIGN_UP)),
-                spacing="4",
-                width="100%",
-                max_width=_FORM_WIDTH,
-            ),
-            on_submit=SignInState.submit,
-            aria_label="Sign in",
+def sign_up() -> rx.Component:
+    return _account_form(
+        "Join the studio",
+        SignUpState.error,
+        text_field(
+            "Username",
+            "username",
+            required=True,
+            auto_complete="username",
+            placeholder="3-32 letters, digits, - or _",
         ),
+        text_field("Display name", "display_name", placeholder="How others see you"),
+        text_field(
+            "Password",
+            "password",
+            type="password",
+            required=True,
+            auto_complete="new-password",
+            placeholder="At least 10 characters",
+        ),
+        text_field(
+            "Repeat password",
+            "password_confirm",
+            type="password",
+            required=True,
+            auto_complete="new-password",
+        ),
+        rx.card(
+            rx.vstack(
+                rx.text("The studio's terms", weight="bold"),
+                rx.text(TERMS_SUMMARY, size="2"),
+                rx.link("Read the full terms", href=routes.TERMS, size="2", is_external=True),
+                checkbox_field(
+                    "I accept the terms, including the remix licence",
+                    "accept_terms",
+                    label_size="2",
+                ),
+                spacing="2",
+            ),
+            width="100%",
+        ),
+        submit="Create account",
+        other=("Already a member? ", "Sign in", routes.SIGN_IN),
+        on_submit=SignUpState.submit,
+        label="Sign up",
+    )
+
+
+def sign_in() -> rx.Component:
+    return _account_form(
+        "Sign in",
+        SignInState.error,
+        text_field("Username", "username", required=True, auto_complete="username"),
+        text_field(
+            "Password",
+            "password",
+            type="password",
+            required=True,
+            auto_complete="current-password",
+        ),
+        submit="Sign in",
+        other=("New here? ", "Join the studio", routes.SIGN_UP),
+        on_submit=SignInState.submit,
+        label="Sign in",
     )
 
 
