@@ -73,7 +73,7 @@ class LiveApp:
 
     def start(self, timeout: float = 240) -> LiveApp:
         reflex = Path(sys.executable).parent / "reflex"
-        log = open(self.log_path, "ab")  # noqa: SIM115
+        log = open(self.log_path, "ab")  # the server process writes to it until stop()
         self.proc = subprocess.Popen(
             [
                 str(reflex),
