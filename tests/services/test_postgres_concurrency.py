@@ -19,8 +19,7 @@ from hitrec_app.models import Heart, Record, User
 from hitrec_app.services import lineage, records
 from hitrec_app.services.errors import ValidationError
 from hitrec_app.services.records import RecordInput
-from tests.factories import make_user
-from tests.services.creative_helpers import text_record
+from tests.factories import make_user, text_record
 
 
 def _race(url: str, first: Callable[[Session], object], second: Callable[[Session], object]):
