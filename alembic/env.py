@@ -1,6 +1,7 @@
 """Alembic environment: the URL comes from HITREC_DATABASE_URL (or `-x url=...`)."""
 
 from logging.config import fileConfig
+from typing import Any
 
 from sqlmodel import SQLModel
 
@@ -21,14 +22,20 @@ def _url() -> str:
     return context.get_x_argument(as_dictionary=True).get("url") or settings.database_url
 
 
-def _render_item(type_, obj, autogen_context):  # noqa: ANN001
+def _render_item(type_: str, obj: object, autogen_context: Any) -> str | bool:
     if type_ == "type" and isinstance(obj, UTCDateTime):
         autogen_context.imports.add("import hitrec_app.models.types")
         return "hitrec_app.models.types.UTCDateTime()"
     return False
 
 
-def _compare_type(context, inspected_column, metadata_column, inspected_type, metadata_type):  # noqa: ANN001
+def _compare_type(
+    context: Any,
+    inspected_column: Any,
+    metadata_column: Any,
+    inspected_type: Any,
+    metadata_type: Any,
+) -> bool | None:
     if isinstance(metadata_type, UTCDateTime):
         # SQLite reflects DATETIME, PostgreSQL TIMESTAMP WITH TIME ZONE: both are what we made.
         return False

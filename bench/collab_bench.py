@@ -584,7 +584,7 @@ characters every {APPEND_EVERY * 1000:.0f} ms; latency = a writer's send to a sa
 having applied the update (one monotonic clock across processes), for every append sent in
 the {seconds:.0f} s window after a 2 s warm-up. CPU is the share of one core during that
 window; "other processes" is the rest of the machine's CPU use in that window (work that
-is not this benchmark), in cores. Budgets (DESIGN.md): p95 <= {BUDGET_P95_MS:.0f} ms and
+is not this benchmark), in cores. Budgets (see "Budgets" above): p95 <= {BUDGET_P95_MS:.0f} ms and
 p99 <= {BUDGET_P99_MS:.0f} ms at 50 writers + 200 viewers; >= 300 writers within
 p95 <= {BUDGET_P95_MS:.0f} ms.
 

@@ -11,9 +11,8 @@ from sqlmodel import Session
 from hitrec_app.collab.room import Limits
 from hitrec_app.collab.tokens import issue_token
 from hitrec_app.models import Draft, User
-from hitrec_app.services import drafts
 from tests.collab.helpers import ServerThread
-from tests.factories import make_session, make_user
+from tests.factories import make_draft, make_session, make_user
 
 
 @dataclass
@@ -37,28 +36,10 @@ class Cast:
 
 
 def make_cast(session: Session, prefix: str = "") -> Cast:
-    owner = make_user(session, f"{prefix}owner")
-    editor = make_user(session, f"{prefix}editor")
-    viewer = make_user(session, f"{prefix}viewer")
-    outsider = make_user(session, f"{prefix}outsider")
-    assert owner.id is not None
-    draft = drafts.create_draft(session=session, owner_id=owner.id, title="A story")
-    assert draft.id is not None
-    drafts.invite(
-        session=session,
-        actor_id=owner.id,
-        draft_id=draft.id,
-        username=editor.username,
-        role="editor",
+    owner, editor, viewer, outsider = (
+        make_user(session, f"{prefix}{name}") for name in ("owner", "editor", "viewer", "outsider")
     )
-    drafts.invite(
-        session=session,
-        actor_id=owner.id,
-        draft_id=draft.id,
-        username=viewer.username,
-        role="viewer",
-    )
-    session.commit()
+    draft = make_draft(session, owner, members=[(editor, "editor"), (viewer, "viewer")])
     people = (owner, editor, viewer, outsider)
     sessions = {u.id: make_session(session, u.id) for u in people if u.id is not None}
     return Cast(draft, owner, editor, viewer, outsider, sessions)

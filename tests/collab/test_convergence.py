@@ -17,7 +17,7 @@ import random
 from collections.abc import Iterator
 
 import pytest
-from pycrdt import Doc, Text
+from pycrdt import Doc, Text, TransactionEvent
 from sqlmodel import Session
 
 from hitrec_app.collab import protocol, store
@@ -61,7 +61,7 @@ class SimClient:
         self._remote = False
         self.doc.observe(self._on_change)
 
-    def _on_change(self, event) -> None:  # noqa: ANN001
+    def _on_change(self, event: TransactionEvent) -> None:
         if not self._remote and self.peer is not None:
             self.to_server.append(protocol.create_update_message(event.update))
 

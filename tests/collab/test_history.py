@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 
 import pytest
 from sqlmodel import Session
@@ -14,7 +15,7 @@ from hitrec_app.services.errors import NotFound, PermissionDenied, ValidationErr
 from tests.collab.test_authorship import Replica
 
 
-def write(db_url: str, draft_id: int, document: DraftDocument, produced_by: list) -> None:  # noqa: ANN001
+def write(db_url: str, draft_id: int, document: DraftDocument, produced_by: list) -> None:
     with Session(get_engine(db_url, immediate=True)) as session:
         last = store.load(session=session, draft_id=draft_id).last_seq
         rows = [
@@ -29,7 +30,7 @@ def test_named_snapshot_and_restore_work_on_the_stored_draft(db_url, cast):
     doc = DraftDocument()
     log: list = []
 
-    def edit(user: int, fn) -> None:  # noqa: ANN001
+    def edit(user: int, fn: Callable[[Replica], object]) -> None:
         before = doc.state_vector()
         fn(Replica(doc, user))
         log.append((doc.doc.get_update(before), user))

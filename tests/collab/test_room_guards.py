@@ -37,7 +37,7 @@ class Clock:
         return self.now
 
 
-async def _persist(rows, snapshot):  # noqa: ANN001, ANN202
+async def _persist(rows: object, snapshot: object) -> None:
     return None
 
 
@@ -70,7 +70,7 @@ def refused(room: Room, peer: Peer, frame: bytes) -> CloseConnection:
 def no_trials(monkeypatch):
     """Fail the test if anything copies the document to try an update on it."""
 
-    def trial(self, update):  # noqa: ANN001, ANN202
+    def trial(self: DraftDocument, update: bytes) -> None:
         raise AssertionError("the document was copied to trial an update")
 
     monkeypatch.setattr(DraftDocument, "trial", trial)
@@ -100,7 +100,7 @@ def test_a_viewers_sync_reply_is_ignored_unread(no_trials, monkeypatch):
     room.handle(owner, update_frame(update))
     seq = room.seq
 
-    def apply(self, update, origin):  # noqa: ANN001, ANN202
+    def apply(self: DraftDocument, update: bytes, origin: object) -> None:
         raise AssertionError("a viewer's update was applied")
 
     monkeypatch.setattr(DraftDocument, "apply", apply)

@@ -6,6 +6,8 @@ import asyncio
 import dataclasses
 import json
 import time
+from collections.abc import Coroutine
+from typing import Any, TypeVar
 
 import pytest
 from itsdangerous.timed import TimestampSigner
@@ -19,18 +21,23 @@ from hitrec_app.collab.room import Peer
 from hitrec_app.collab.server import CollabServer
 from hitrec_app.collab.tokens import TokenClaims, UsedTokens, issue_token, verify_token
 from hitrec_app.db import get_engine
+from hitrec_app.models import User
 from hitrec_app.services import accounts, drafts
 from hitrec_app.services.errors import AuthenticationFailed, PermissionDenied
 from tests.collab.conftest import TEST_LIMITS, Cast
 from tests.collab.helpers import ServerThread, YClient, eventually
 from tests.factories import make_session
 
+T = TypeVar("T")
 
-def run(coro):  # noqa: ANN001, ANN201
+
+def run(coro: Coroutine[Any, Any, T]) -> T:
     return asyncio.run(asyncio.wait_for(coro, 60))
 
 
-async def joined(server: ServerThread, cast: Cast, user, draft_id: int | None = None) -> YClient:  # noqa: ANN001
+async def joined(
+    server: ServerThread, cast: Cast, user: User, draft_id: int | None = None
+) -> YClient:
     draft_id = draft_id or cast.draft_id
     client = await YClient(server.url(draft_id, cast.token(user, draft_id))).connect()
     await asyncio.wait_for(client.synced.wait(), 10)
@@ -363,7 +370,7 @@ def test_removing_or_demoting_a_member_closes_their_connections_at_once(server, 
 
 # -- history ----------------------------------------------------------------------------
 def test_named_snapshots_diffs_and_restores_credit_the_original_authors(server, cast, db_url):
-    async def main() -> None:
+    async def main() -> tuple[int, int]:
         owner = await joined(server, cast, cast.owner)
         editor = await joined(server, cast, cast.editor)
         owner.insert(0, "The sea was calm.\n")
@@ -550,7 +557,7 @@ def test_a_flood_of_frames_is_cut_off_with_a_clear_code(db_url, cast):
         for _ in range(100):
             try:
                 await viewer.send_raw(ping)
-            except Exception:  # noqa: BLE001  (closed mid-flood)
+            except Exception:  # closed mid-flood
                 break
         assert await viewer.wait_closed() == cc.RATE_LIMITED
         assert viewer.close_reason == "Too many messages from this editor; reconnecting."

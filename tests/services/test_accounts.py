@@ -186,7 +186,7 @@ def test_account_is_rate_limited_then_recovers_after_the_window(session):
     make_user(session, "poet")
     for i in range(accounts.MAX_FAILS_PER_ACCOUNT):
         _fail(session, "poet", f"10.0.0.{i}")
-    with pytest.raises(RateLimited, match="this account.*Try again in"):
+    with pytest.raises(RateLimited, match=r"this account.*Try again in"):
         accounts.sign_in(session=session, username="poet", password=PASSWORD, client_ip="10.9.9.9")
     # Later the real user gets in: attempts age out of the rolling window.
     for attempt in session.exec(select(LoginAttempt)).all():

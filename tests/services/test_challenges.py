@@ -6,8 +6,7 @@ from hitrec_app.models import Challenge, Production, utcnow
 from hitrec_app.services import challenges, events
 from hitrec_app.services.challenges import ChallengeInput
 from hitrec_app.services.errors import NotFound, PermissionDenied, ValidationError
-from tests.factories import make_user
-from tests.services.creative_helpers import open_challenge, text_record
+from tests.factories import make_user, open_challenge, text_record
 
 
 @pytest.fixture

@@ -54,7 +54,7 @@ def test_invite_adds_the_member_and_notifies_them(session, trio, seen):
 
 
 def test_only_the_owner_invites_with_a_valid_role_and_username(session, trio):
-    draft, owner, ed, vi = trio
+    draft, owner, ed, _vi = trio
     drafts.invite(
         session=session, actor_id=owner.id, draft_id=draft.id, username="edgar", role="editor"
     )
@@ -75,7 +75,7 @@ def test_only_the_owner_invites_with_a_valid_role_and_username(session, trio):
 
 
 def test_set_role_and_remove_member_publish_what_changed(session, trio, seen):
-    draft, owner, ed, vi = trio
+    draft, owner, ed, _vi = trio
     drafts.invite(session=session, actor_id=owner.id, draft_id=draft.id, username="edgar")
     session.commit()
     seen.clear()
@@ -124,7 +124,7 @@ def test_ownership_can_be_handed_over(session, trio):
 
 
 def test_an_owner_leaving_hands_ownership_to_the_longest_standing_editor(session, trio):
-    draft, owner, ed, vi = trio
+    draft, owner, ed, _vi = trio
     late = make_user(session, "latecomer")
     drafts.invite(
         session=session, actor_id=owner.id, draft_id=draft.id, username="vivian", role="viewer"

@@ -2,8 +2,7 @@ import pytest
 
 from hitrec_app.services import lineage, records
 from hitrec_app.services.errors import PermissionDenied, ValidationError
-from tests.factories import make_user
-from tests.services.creative_helpers import text_record
+from tests.factories import make_user, text_record
 
 
 @pytest.fixture

@@ -15,12 +15,11 @@ from sqlalchemy import text
 from sqlmodel import Session
 
 from hitrec_app.db import get_engine
-from hitrec_app.models import Heart, Record
+from hitrec_app.models import Heart, Record, User
 from hitrec_app.services import lineage, records
 from hitrec_app.services.errors import ValidationError
 from hitrec_app.services.records import RecordInput
-from tests.factories import make_user
-from tests.services.creative_helpers import text_record
+from tests.factories import make_user, text_record
 
 
 def _race(url: str, first: Callable[[Session], object], second: Callable[[Session], object]):
@@ -34,7 +33,7 @@ def _race(url: str, first: Callable[[Session], object], second: Callable[[Sessio
             try:
                 outcome["second"] = second(s2)
                 s2.commit()
-            except Exception as err:  # noqa: BLE001 - reported to the test
+            except Exception as err:  # reported to the test
                 s2.rollback()
                 outcome["second"] = err
 
@@ -57,7 +56,7 @@ def _race(url: str, first: Callable[[Session], object], second: Callable[[Sessio
     return outcome["first"], outcome["second"]
 
 
-def _remix(user, source, title: str):  # noqa: ANN001, ANN202
+def _remix(user: User, source: Record, title: str) -> Callable[[Session], int | None]:
     """Submit a remix without committing (`_race` commits the first command itself)."""
     data = RecordInput(kind="text", title=title, body="Again.", source_ids=(source.id,))
     return lambda s: records.submit_record(session=s, user_id=user.id, data=data).id
@@ -116,7 +115,7 @@ def test_two_citations_that_together_make_a_loop_cannot_both_succeed(pg_session,
 def test_a_record_withdrawn_while_being_remixed_keeps_its_stub(pg_session, pg_url):
     ada, bo = make_user(pg_session, "ada"), make_user(pg_session, "bob")
     original = text_record(pg_session, ada, "Original")
-    first, second = _race(
+    _first, second = _race(
         pg_url,
         _remix(bo, original, "Remix"),
         lambda s: records.withdraw_record(session=s, user_id=ada.id, record_id=original.id),

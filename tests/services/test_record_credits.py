@@ -9,8 +9,7 @@ from sqlmodel import Session, select
 from hitrec_app.models import Record, RecordAuthor, User
 from hitrec_app.services import records
 from hitrec_app.services.errors import PermissionDenied, ValidationError
-from tests.factories import make_user
-from tests.services.creative_helpers import text_record
+from tests.factories import make_user, text_record
 
 
 @pytest.fixture

@@ -137,18 +137,18 @@ def test_an_oversized_upload_is_refused_without_reading_it_all(monkeypatch):
 def test_an_upload_is_copied_from_its_temporary_file_in_chunks(monkeypatch):
     monkeypatch.setattr(uploads, "CHUNK", 1000)  # many chunks, even for a small file
     wav = _wav() + b"\x01\x02" * 5000
-    spooled = tempfile.SpooledTemporaryFile(max_size=100)  # what an upload arrives as
-    spooled.write(wav)
-    spooled.seek(0)
     reads: list[int] = []
-    original_read = spooled.read
+    with tempfile.SpooledTemporaryFile(max_size=100) as spooled:  # what an upload arrives as
+        spooled.write(wav)
+        spooled.seek(0)
+        original_read = spooled.read
 
-    def counting_read(size: int = -1) -> bytes:
-        reads.append(size)
-        return original_read(size)
+        def counting_read(size: int = -1) -> bytes:
+            reads.append(size)
+            return original_read(size)
 
-    monkeypatch.setattr(spooled, "read", counting_read)
-    stored = uploads.store_record_file("audio", spooled)
+        monkeypatch.setattr(spooled, "read", counting_read)
+        stored = uploads.store_record_file("audio", spooled)
     assert stored.mime_type == "audio/wav"
     assert (settings.upload_dir / stored.file_path).read_bytes() == wav
     assert reads and all(0 < size <= 1000 for size in reads)  # never "read everything"

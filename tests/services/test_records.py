@@ -8,8 +8,7 @@ from hitrec_app.services import challenges, lineage, notifications, records
 from hitrec_app.services.errors import PermissionDenied, ValidationError
 from hitrec_app.services.records import RecordInput
 from hitrec_app.settings import settings
-from tests.factories import make_user
-from tests.services.creative_helpers import open_challenge, text_record
+from tests.factories import make_user, open_challenge, text_record
 
 
 @pytest.fixture

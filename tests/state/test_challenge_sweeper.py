@@ -12,8 +12,7 @@ from hitrec_app.db import session_scope
 from hitrec_app.models import Challenge, utcnow
 from hitrec_app.services import events
 from hitrec_app.state import challenges as challenge_state
-from tests.factories import make_user
-from tests.services.creative_helpers import open_challenge
+from tests.factories import make_user, open_challenge
 
 
 @pytest.fixture

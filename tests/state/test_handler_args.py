@@ -21,8 +21,7 @@ from hitrec_app.state import notifications as notification_state
 from hitrec_app.state import profile as profile_state
 from hitrec_app.state import records as record_state
 from hitrec_app.state.args import BAD_ID, MAX_ID, as_bool, as_form, as_id, as_int, as_text
-from tests.factories import PASSWORD, make_user
-from tests.services.creative_helpers import text_record
+from tests.factories import PASSWORD, make_user, text_record
 
 # What a hostile client might send where an id or a form belongs.
 HOSTILE = [
