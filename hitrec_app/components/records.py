@@ -147,6 +147,15 @@ def entry_card(row, hearts=None, remixes=None) -> rx.Component:  # noqa: ANN001
     )
 
 
+# A graph node's title and authors: one line, cut with an ellipsis.
+_ONE_LINE = {
+    "whiteSpace": "nowrap",
+    "overflow": "hidden",
+    "textOverflow": "ellipsis",
+    "maxWidth": "168px",
+}
+
+
 def _node(node: ObjectVar[GraphNodeRow]) -> rx.Component:
     return rx.link(
         rx.vstack(
@@ -160,23 +169,13 @@ def _node(node: ObjectVar[GraphNodeRow]) -> rx.Component:
                 node.title,
                 size="2",
                 weight="bold",
-                style={
-                    "whiteSpace": "nowrap",
-                    "overflow": "hidden",
-                    "textOverflow": "ellipsis",
-                    "maxWidth": "168px",
-                },
+                style=_ONE_LINE,
             ),
             rx.text(
                 node.authors,
                 size="1",
                 color_scheme="gray",
-                style={
-                    "whiteSpace": "nowrap",
-                    "overflow": "hidden",
-                    "textOverflow": "ellipsis",
-                    "maxWidth": "168px",
-                },
+                style=_ONE_LINE,
             ),
             spacing="1",
         ),
