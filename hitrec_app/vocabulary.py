@@ -43,6 +43,21 @@ RECORD_FILE_HINTS: Final[dict[str, str]] = {
     "audio": f"MP3, OGG or WAV, up to {RECORD_MAX_BYTES['audio'] // MB} MB",
     "video": f"WebM or MP4, up to {RECORD_MAX_BYTES['video'] // MB} MB",
 }
+# The file types those forms' file choosers offer (MIME type -> extensions), per kind.
+RECORD_FILE_ACCEPT: Final[dict[str, dict[str, list[str]]]] = {
+    "image": {
+        "image/png": [".png"],
+        "image/jpeg": [".jpg", ".jpeg"],
+        "image/webp": [".webp"],
+        "image/gif": [".gif"],
+    },
+    "audio": {
+        "audio/mpeg": [".mp3"],
+        "audio/ogg": [".ogg", ".oga", ".opus"],
+        "audio/wav": [".wav"],
+    },
+    "video": {"video/webm": [".webm"], "video/mp4": [".mp4", ".m4v"]},
+}
 AVATAR_HINT: Final = f"PNG, JPEG, WebP or GIF, up to {AVATAR_MAX_BYTES // MB} MB"
 RECORD_BODY_MAX: Final = 20_000  # characters of a text record
 COMMENT_MAX: Final = 2_000  # characters of a comment

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from typing import Any, Literal
 
 import reflex as rx
+from reflex.vars import ArrayVar
 
 _LABEL_STYLE = {"fontWeight": 500}
 _SELECT_STYLE = {
@@ -105,4 +106,74 @@ def checkbox_field(
             align="center",
         ),
         style={"cursor": "pointer"},
+    )
+
+
+def radio_field(
+    label: str | rx.Var[str],
+    name: str,
+    options: ArrayVar[Sequence[str]],
+    *,
+    value: rx.Var[str],
+    on_change: Any,
+) -> rx.Component:
+    """A labelled row of radio buttons, one per value of `options` (shown capitalised).
+
+    Held in the state (`value`, `on_change`), not submitted with the form; ids are
+    `<name>-label` for the label and `<name>-<value>` for each button.
+    """
+    label_id = f"{name}-label"
+    return rx.vstack(
+        rx.el.label(label, id=label_id, style=_LABEL_STYLE),
+        rx.radio_group.root(
+            rx.hstack(
+                rx.foreach(
+                    options,
+                    lambda v: rx.el.label(
+                        rx.hstack(
+                            rx.radio_group.item(value=v, id=f"{name}-{v}"),
+                            rx.text(v.capitalize()),
+                            align="center",
+                            spacing="1",
+                        ),
+                        html_for=f"{name}-{v}",
+                    ),
+                ),
+                spacing="4",
+            ),
+            value=value,
+            on_change=on_change,
+            aria_labelledby=label_id,
+        ),
+        spacing="1",
+    )
+
+
+def upload_field(
+    label: str | rx.Var[str], upload_id: str, *, accept: Any = None, button: str = "Choose file"
+) -> rx.Component:
+    """A labelled drop zone for one file, and the name of the file chosen.
+
+    The file goes up with `rx.upload_files(upload_id=...)`; `accept` maps MIME types
+    to file extensions (the browser's file chooser offers only those)."""
+    return rx.vstack(
+        rx.text(label, weight="medium"),
+        rx.upload.root(
+            rx.vstack(
+                rx.button(button, type="button", variant="outline"),
+                rx.text("or drop it here", size="2", color_scheme="gray"),
+                align="center",
+            ),
+            id=upload_id,
+            max_files=1,
+            multiple=False,
+            border="1px dashed var(--gray-a8)",
+            padding="1.25em",
+            width="100%",
+            border_radius="var(--radius-3)",
+            accept=accept,
+        ),
+        rx.text(rx.selected_files(upload_id).join(", "), size="2", aria_live="polite"),
+        spacing="1",
+        width="100%",
     )

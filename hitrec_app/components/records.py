@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
 import reflex as rx
+from reflex.vars import ArrayVar, ObjectVar
 from reflex.vars.base import Var
+
+from hitrec_app import routes
+
+if TYPE_CHECKING:
+    from hitrec_app.state.records import GraphEdgeRow, GraphNodeRow
 
 KIND_ICONS = {"text": "file-text", "image": "image", "audio": "audio-lines", "video": "film"}
 KIND_COLORS = {"text": "blue", "image": "grass", "audio": "amber", "video": "purple"}
 
 
-def kind_badge(kind) -> rx.Component:  # noqa: ANN001
+def kind_badge(kind: str | rx.Var[str]) -> rx.Component:
     return rx.badge(
         rx.match(
             kind,
@@ -29,13 +38,13 @@ _IMG_ALT = Var(_js_expr="(props.alt ?? '')").to(str)
 # browser), and no whitespace, backslash or control character anywhere (browsers drop
 # tabs and newlines from URLs, so "/<tab>/host" would become "//host").
 SAME_SITE_IMAGE = r"^/(?![/\\])[A-Za-z0-9._~!$&'()*+,;=:@%/?#-]*$"
-_IMG_IS_LOCAL = Var(
+_IMG_IS_LOCAL: Var[bool] = Var(
     _js_expr=f"(/{SAME_SITE_IMAGE.replace('/', chr(92) + '/')}/.test(String(props.src ?? '')))",
     _var_type=bool,
 )
 
 
-def _markdown_image(_children) -> rx.Component:  # noqa: ANN001
+def _markdown_image(_children: rx.Var[str]) -> rx.Component:
     """Markdown images load only from this site (`/_upload/...`, `/...`): an image from
     elsewhere would make every reader's browser call that server (leaking who reads what,
     and their address). Others show as a note with their alt text, no link, no request."""
@@ -55,7 +64,7 @@ def _markdown_image(_children) -> rx.Component:  # noqa: ANN001
     )
 
 
-def safe_markdown(text, **props) -> rx.Component:  # noqa: ANN001
+def safe_markdown(text: str | rx.Var[str], **props: Any) -> rx.Component:
     """Markdown with raw HTML OFF (react-markdown then shows any HTML as plain text), and
     images only from this site (see `_markdown_image`)."""
     return rx.markdown(
@@ -138,66 +147,70 @@ def entry_card(row, hearts=None, remixes=None) -> rx.Component:  # noqa: ANN001
     )
 
 
-def _node(node) -> rx.Component:  # noqa: ANN001
+# A graph node's title and authors: one line, cut with an ellipsis.
+_ONE_LINE = {
+    "whiteSpace": "nowrap",
+    "overflow": "hidden",
+    "textOverflow": "ellipsis",
+    "maxWidth": "168px",
+}
+
+
+def _node(node: ObjectVar[GraphNodeRow]) -> rx.Component:
     return rx.link(
         rx.vstack(
             rx.hstack(
-                kind_badge(node["kind"]),
-                rx.cond(node["withdrawn"], rx.badge("withdrawn", color_scheme="gray", size="1")),
+                kind_badge(node.kind),
+                rx.cond(node.withdrawn, rx.badge("withdrawn", color_scheme="gray", size="1")),
                 spacing="1",
                 height="20px",
             ),
             rx.text(
-                node["title"],
+                node.title,
                 size="2",
                 weight="bold",
-                style={
-                    "whiteSpace": "nowrap",
-                    "overflow": "hidden",
-                    "textOverflow": "ellipsis",
-                    "maxWidth": "168px",
-                },
+                style=_ONE_LINE,
             ),
             rx.text(
-                node["authors"],
+                node.authors,
                 size="1",
                 color_scheme="gray",
-                style={
-                    "whiteSpace": "nowrap",
-                    "overflow": "hidden",
-                    "textOverflow": "ellipsis",
-                    "maxWidth": "168px",
-                },
+                style=_ONE_LINE,
             ),
             spacing="1",
         ),
-        href="/records/" + node["id"].to(str),
-        aria_label=node["label"].to(str),
-        aria_current=rx.cond(node["center"], "page", "false"),
+        href=routes.record_url(node.id),
+        aria_label=node.label,
+        aria_current=rx.cond(node.center, "page", "false"),
         underline="none",
         color_scheme="gray",
         high_contrast=True,
         style={
             "position": "absolute",
-            "left": node["left"],
-            "top": node["top"],
+            "left": node.left,
+            "top": node.top,
             "width": "184px",
             "height": "76px",
             "padding": "6px 8px",
             "borderRadius": "8px",
             "overflow": "hidden",
-            "background": rx.cond(node["center"], "var(--accent-3)", "var(--color-panel-solid)"),
+            "background": rx.cond(node.center, "var(--accent-3)", "var(--color-panel-solid)"),
             "border": rx.cond(
-                node["center"],
+                node.center,
                 "2px solid var(--accent-9)",
-                rx.cond(node["withdrawn"], "1px dashed var(--gray-8)", "1px solid var(--gray-7)"),
+                rx.cond(node.withdrawn, "1px dashed var(--gray-8)", "1px solid var(--gray-7)"),
             ),
             "boxShadow": "var(--shadow-2)",
         },
     )
 
 
-def lineage_graph(nodes, edges, width, height) -> rx.Component:  # noqa: ANN001
+def lineage_graph(
+    nodes: ArrayVar[Sequence[GraphNodeRow]],
+    edges: ArrayVar[Sequence[GraphEdgeRow]],
+    width: rx.Var[int],
+    height: rx.Var[int],
+) -> rx.Component:
     """Nodes are real links laid over an SVG of the citation edges (older on the left)."""
     return rx.box(
         rx.box(
@@ -206,10 +219,10 @@ def lineage_graph(nodes, edges, width, height) -> rx.Component:  # noqa: ANN001
                     edges,
                     lambda e: rx.fragment(
                         rx.el.path(
-                            d=e["d"],
+                            d=e.d,
                             style={"fill": "none", "stroke": "var(--gray-8)", "strokeWidth": "2"},
                         ),
-                        rx.el.path(d=e["arrow"], style={"fill": "var(--gray-8)"}),
+                        rx.el.path(d=e.arrow, style={"fill": "var(--gray-8)"}),
                     ),
                 ),
                 width=width,
@@ -219,8 +232,8 @@ def lineage_graph(nodes, edges, width, height) -> rx.Component:  # noqa: ANN001
             ),
             rx.foreach(nodes, _node),
             position="relative",
-            width=width.to(str) + "px",
-            height=height.to(str) + "px",
+            width=f"{width}px",
+            height=f"{height}px",
         ),
         role="figure",
         aria_label="Lineage graph: sources on the left, remixes on the right",

@@ -3,32 +3,24 @@
 from __future__ import annotations
 
 import reflex as rx
+from reflex.vars import ObjectVar
 
 from hitrec_app import routes
-from hitrec_app.components.layout import error_callout, labelled_input, page, success_callout
+from hitrec_app.components.dialogs import confirm_dialog
+from hitrec_app.components.forms import radio_field, text_area_field, text_field, upload_field
+from hitrec_app.components.layout import error_callout, page, success_callout
 from hitrec_app.components.records import kind_badge, lineage_graph, safe_markdown
+from hitrec_app.components.sections import region, section
 from hitrec_app.state.base import AuthState
-from hitrec_app.state.records import RecordRoom, RecordState, SubmitState
-
-ACCEPT = {
-    "image": {
-        "image/png": [".png"],
-        "image/jpeg": [".jpg", ".jpeg"],
-        "image/webp": [".webp"],
-        "image/gif": [".gif"],
-    },
-    "audio": {
-        "audio/mpeg": [".mp3"],
-        "audio/ogg": [".ogg", ".oga", ".opus"],
-        "audio/wav": [".wav"],
-    },
-    "video": {"video/webm": [".webm"], "video/mp4": [".mp4", ".m4v"]},
-}
-FORMATS = {
-    "image": "PNG, JPEG, WebP or GIF, up to 15 MB",
-    "audio": "MP3, OGG or WAV, up to 40 MB",
-    "video": "WebM or MP4, up to 200 MB",
-}
+from hitrec_app.state.records import (
+    CommentRow,
+    CreditRow,
+    RecordRoom,
+    RecordState,
+    SubmitState,
+)
+from hitrec_app.state.rows import PersonRow, RecordLinkRow
+from hitrec_app.vocabulary import RECORD_FILE_ACCEPT, RECORD_FILE_HINTS
 
 
 def _media() -> rx.Component:
@@ -78,31 +70,13 @@ def _media() -> rx.Component:
     )
 
 
-def _ref_list(title: str, items, empty: str) -> rx.Component:  # noqa: ANN001
-    return rx.vstack(
-        rx.heading(title, size="3", as_="h3"),
-        rx.cond(
-            items.length() > 0,
-            rx.el.ul(
-                rx.foreach(
-                    items,
-                    lambda r: rx.el.li(
-                        rx.hstack(
-                            kind_badge(r["kind"]),
-                            rx.link(r["title"], href="/records/" + r["id"].to(str)),
-                            rx.cond(r["withdrawn"], rx.badge("withdrawn", color_scheme="gray")),
-                            align="center",
-                            spacing="2",
-                        ),
-                        style={"marginBottom": "0.3em"},
-                    ),
-                ),
-                style={"listStyle": "none", "padding": 0, "margin": 0},
-            ),
-            rx.text(empty, size="2", color_scheme="gray"),
-        ),
+def _record_link(r: ObjectVar[RecordLinkRow]) -> rx.Component:
+    return rx.hstack(
+        kind_badge(r.kind),
+        rx.link(r.title, href=routes.record_url(r.id)),
+        rx.cond(r.withdrawn, rx.badge("withdrawn", color_scheme="gray")),
+        align="center",
         spacing="2",
-        align="start",
     )
 
 
@@ -113,22 +87,20 @@ def _citations_editor() -> rx.Component:
         rx.foreach(
             s.sources,
             lambda r: rx.hstack(
-                rx.text(r["title"]),
+                rx.text(r.title),
                 rx.button(
-                    "Remove citation of " + r["title"].to(str),
+                    "Remove citation of " + r.title,
                     size="1",
                     variant="ghost",
                     color_scheme="red",
-                    on_click=s.remove_citation(r["id"].to(int)),
+                    on_click=s.remove_citation(r.id),  # type: ignore[operator]  # mypy reads @rx.event as EventNamespace, not its __new__ result
                 ),
                 align="center",
             ),
         ),
         rx.form(
             rx.hstack(
-                labelled_input(
-                    "Cite another record (number or link)", "source", placeholder="e.g. 12"
-                ),
+                text_field("Cite another record (number or link)", "source", placeholder="e.g. 12"),
                 rx.button("Add citation", type="submit", variant="soft"),
                 align="end",
                 width="100%",
@@ -143,99 +115,63 @@ def _citations_editor() -> rx.Component:
     )
 
 
+def _edit_form() -> rx.Component:
+    s = RecordState
+    return rx.form(
+        rx.vstack(
+            text_field("Title", "title", default_value=s.title, required=True),
+            text_area_field("Description", "description", rows=2, default_value=s.description),
+            text_field("Tags (comma separated)", "tags", default_value=s.tags_text),
+            rx.hstack(
+                rx.button("Save", type="submit"),
+                rx.button("Cancel", variant="soft", type="button", on_click=s.cancel_editing),
+            ),
+            spacing="3",
+            width="100%",
+        ),
+        on_submit=s.save,
+        width="100%",
+    )
+
+
+def _panel(title: str, *children: rx.Component) -> rx.Component:
+    """A card of controls for the people who may act on the record."""
+    return rx.card(
+        rx.vstack(rx.heading(title, size="4", as_="h2"), *children, spacing="3", width="100%"),
+        width="100%",
+    )
+
+
 def _editor() -> rx.Component:
     s = RecordState
     return rx.cond(
         s.can_edit,
-        rx.card(
-            rx.vstack(
-                rx.heading("Your record", size="4", as_="h2"),
-                rx.cond(
-                    s.editing,
-                    rx.form(
-                        rx.vstack(
-                            labelled_input("Title", "title", default_value=s.title, required=True),
-                            rx.vstack(
-                                rx.el.label(
-                                    "Description",
-                                    html_for="field-description",
-                                    style={"fontWeight": 500},
-                                ),
-                                rx.text_area(
-                                    name="description",
-                                    id="field-description",
-                                    default_value=s.description,
-                                    width="100%",
-                                ),
-                                spacing="1",
-                                width="100%",
-                            ),
-                            labelled_input(
-                                "Tags (comma separated)", "tags", default_value=s.tags_text
-                            ),
-                            rx.hstack(
-                                rx.button("Save", type="submit"),
-                                rx.button(
-                                    "Cancel",
-                                    variant="soft",
-                                    type="button",
-                                    on_click=s.cancel_editing,
-                                ),
-                            ),
-                            spacing="3",
-                            width="100%",
-                        ),
-                        on_submit=s.save,
-                        width="100%",
-                    ),
-                    rx.button(
-                        "Edit title, description and tags", variant="soft", on_click=s.start_editing
-                    ),
+        _panel(
+            "Your record",
+            rx.cond(
+                s.editing,
+                _edit_form(),
+                rx.button(
+                    "Edit title, description and tags", variant="soft", on_click=s.start_editing
                 ),
-                _citations_editor(),
-                _withdraw_button(),
-                spacing="3",
-                width="100%",
             ),
-            width="100%",
+            _citations_editor(),
+            _withdraw_button(),
         ),
-        rx.cond(
-            s.can_withdraw,
-            # An admin who did not submit it: moderation only, no editing.
-            rx.card(
-                rx.vstack(
-                    rx.heading("Moderation", size="4", as_="h2"),
-                    _withdraw_button(),
-                    spacing="3",
-                    width="100%",
-                ),
-                width="100%",
-            ),
-        ),
+        # An admin who did not submit it: moderation only, no editing.
+        rx.cond(s.can_withdraw, _panel("Moderation", _withdraw_button())),
     )
 
 
 def _withdraw_button() -> rx.Component:
-    s = RecordState
-    return rx.alert_dialog.root(
-        rx.alert_dialog.trigger(
-            rx.button("Withdraw record", color_scheme="red", variant="outline")
-        ),
-        rx.alert_dialog.content(
-            rx.alert_dialog.title("Withdraw this record?"),
-            rx.alert_dialog.description(
-                "If nobody built on it, it is deleted. If others remixed it, a stub keeps "
-                "its title and credits so their lineage stays intact."
-            ),
-            rx.hstack(
-                rx.alert_dialog.cancel(rx.button("Keep it", variant="soft")),
-                rx.alert_dialog.action(
-                    rx.button("Withdraw", color_scheme="red", on_click=s.withdraw)
-                ),
-                spacing="3",
-                justify="end",
-            ),
-        ),
+    return confirm_dialog(
+        rx.button("Withdraw record", color_scheme="red", variant="outline"),
+        title="Withdraw this record?",
+        description="If nobody built on it, it is deleted. If others remixed it, a stub keeps "
+        "its title and credits so their lineage stays intact.",
+        confirm="Withdraw",
+        cancel="Keep it",
+        on_confirm=RecordState.withdraw,
     )
 
 
@@ -244,183 +180,171 @@ def _credit() -> rx.Component:
     s = RecordState
     return rx.cond(
         s.can_remove_credit,
-        rx.card(
-            rx.vstack(
-                rx.heading("Your credit", size="4", as_="h2"),
-                rx.text(
-                    "You are credited as a co-author. The person who submitted the record "
-                    "edits it; you can take your name off it.",
-                    size="2",
-                    color_scheme="gray",
-                ),
-                rx.alert_dialog.root(
-                    rx.alert_dialog.trigger(
-                        rx.button("Remove my credit", color_scheme="red", variant="outline")
-                    ),
-                    rx.alert_dialog.content(
-                        rx.alert_dialog.title("Remove your credit?"),
-                        rx.alert_dialog.description(
-                            "Your name comes off this record; the record stays, credited to "
-                            "its other authors."
-                        ),
-                        rx.hstack(
-                            rx.alert_dialog.cancel(rx.button("Keep my credit", variant="soft")),
-                            rx.alert_dialog.action(
-                                rx.button("Remove", color_scheme="red", on_click=s.remove_my_credit)
-                            ),
-                            spacing="3",
-                            justify="end",
-                        ),
-                    ),
-                ),
-                spacing="3",
-                width="100%",
+        _panel(
+            "Your credit",
+            rx.text(
+                "You are credited as a co-author. The person who submitted the record "
+                "edits it; you can take your name off it.",
+                size="2",
+                color_scheme="gray",
             ),
-            width="100%",
+            confirm_dialog(
+                rx.button("Remove my credit", color_scheme="red", variant="outline"),
+                title="Remove your credit?",
+                description="Your name comes off this record; the record stays, credited to "
+                "its other authors.",
+                confirm="Remove",
+                cancel="Keep my credit",
+                on_confirm=s.remove_my_credit,
+            ),
         ),
     )
 
 
 def _lineage() -> rx.Component:
     s = RecordState
-    return rx.el.section(
-        rx.vstack(
-            rx.heading("Lineage", size="5", as_="h2"),
-            rx.text(
-                "What this record was built from (left) and what was built from it (right). "
-                "Click a record to centre the graph on it.",
-                size="2",
-                color_scheme="gray",
+    return region(
+        "Lineage",
+        rx.heading("Lineage", size="5", as_="h2"),
+        rx.text(
+            "What this record was built from (left) and what was built from it (right). "
+            "Click a record to centre the graph on it.",
+            size="2",
+            color_scheme="gray",
+        ),
+        rx.hstack(
+            rx.cond(
+                s.more_up,
+                rx.button(
+                    rx.icon("chevrons-left", size=14),
+                    "Show older sources",
+                    size="1",
+                    variant="soft",
+                    on_click=s.show_more_up,
+                ),
             ),
-            rx.hstack(
-                rx.cond(
-                    s.more_up,
-                    rx.button(
-                        rx.icon("chevrons-left", size=14),
-                        "Show older sources",
-                        size="1",
-                        variant="soft",
-                        on_click=s.show_more_up,
-                    ),
-                ),
-                rx.spacer(),
-                rx.cond(
-                    s.hidden > 0,
-                    rx.text(s.hidden.to(str) + " more not shown", size="1", color_scheme="gray"),
-                ),
-                rx.cond(
-                    s.more_down,
-                    rx.button(
-                        "Show later remixes",
-                        rx.icon("chevrons-right", size=14),
-                        size="1",
-                        variant="soft",
-                        on_click=s.show_more_down,
-                    ),
-                ),
-                width="100%",
+            rx.spacer(),
+            rx.cond(
+                s.hidden > 0,
+                rx.text(s.hidden, " more not shown", size="1", color_scheme="gray"),
             ),
-            lineage_graph(s.nodes, s.edges, s.graph_w, s.graph_h),
-            spacing="2",
+            rx.cond(
+                s.more_down,
+                rx.button(
+                    "Show later remixes",
+                    rx.icon("chevrons-right", size=14),
+                    size="1",
+                    variant="soft",
+                    on_click=s.show_more_down,
+                ),
+            ),
             width="100%",
         ),
-        aria_label="Lineage",
-        style={"width": "100%"},
+        lineage_graph(s.nodes, s.edges, s.graph_w, s.graph_h),
+    )
+
+
+def _credit_row(c: ObjectVar[CreditRow]) -> rx.Component:
+    return rx.fragment(
+        rx.link(c.name, href=routes.user_url(c.username), weight="bold"),
+        rx.text.span(" for "),
+        rx.foreach(
+            c.records,
+            lambda r: rx.link(f"“{r.title}” ", href=routes.record_url(r.id)),
+        ),
     )
 
 
 def _credits() -> rx.Component:
-    s = RecordState
-    return rx.el.section(
-        rx.vstack(
-            rx.heading("Credits upstream", size="4", as_="h2"),
-            rx.cond(
-                s.credits.length() > 0,
-                rx.el.ul(
-                    rx.foreach(
-                        s.credits,
-                        lambda c: rx.el.li(
-                            rx.link(c["name"], href="/u/" + c["username"].to(str), weight="bold"),
-                            rx.text.span(" for "),
-                            rx.foreach(
-                                c["records"].to(list[dict]),
-                                lambda r: rx.link(
-                                    "“" + r["title"].to(str) + "” ",
-                                    href="/records/" + r["id"].to(str),
-                                ),
-                            ),
-                        ),
-                    ),
-                    style={"paddingLeft": "1.2em", "margin": 0},
-                ),
-                rx.text("Original work: nothing upstream.", size="2", color_scheme="gray"),
-            ),
-            spacing="2",
-            width="100%",
+    return region(
+        "Credits upstream",
+        section(
+            "Credits upstream",
+            RecordState.credits,
+            _credit_row,
+            empty="Original work: nothing upstream.",
+            size="4",
+            list_style="bullets",
         ),
-        aria_label="Credits upstream",
-        style={"width": "100%"},
+    )
+
+
+def _comment(c: ObjectVar[CommentRow]) -> rx.Component:
+    return rx.vstack(
+        rx.hstack(
+            rx.link(c.author, href=routes.user_url(c.username), weight="bold", size="2"),
+            rx.text(c.at, size="1", color_scheme="gray"),
+            align="center",
+        ),
+        rx.text(c.body, white_space="pre-wrap", size="2"),
+        spacing="1",
     )
 
 
 def _comments() -> rx.Component:
     s = RecordState
-    return rx.el.section(
-        rx.vstack(
-            rx.heading("Comments", size="5", as_="h2"),
-            rx.cond(
-                RecordRoom.comments.length() > 0,
-                rx.el.ul(
-                    rx.foreach(
-                        RecordRoom.comments,
-                        lambda c: rx.el.li(
-                            rx.vstack(
-                                rx.hstack(
-                                    rx.link(
-                                        c["author"],
-                                        href="/u/" + c["username"].to(str),
-                                        weight="bold",
-                                        size="2",
-                                    ),
-                                    rx.text(c["at"], size="1", color_scheme="gray"),
-                                    align="center",
-                                ),
-                                rx.text(c["body"], white_space="pre-wrap", size="2"),
-                                spacing="1",
-                            ),
-                            style={
-                                "padding": "0.5em 0",
-                                "borderBottom": "1px solid var(--gray-a4)",
-                            },
-                        ),
-                    ),
-                    aria_label="Comments",
-                    style={"listStyle": "none", "padding": 0, "margin": 0, "width": "100%"},
-                ),
-                rx.text("No comments yet.", size="2", color_scheme="gray"),
-            ),
-            rx.cond(
-                AuthState.signed_in & ~s.withdrawn,
-                rx.form(
-                    rx.vstack(
-                        rx.el.label(
-                            "Add a comment", html_for="field-comment", style={"fontWeight": 500}
-                        ),
-                        rx.text_area(name="body", id="field-comment", width="100%", rows="3"),
-                        error_callout(s.comment_error),
-                        rx.button("Post comment", type="submit"),
-                        spacing="2",
-                        width="100%",
-                    ),
-                    on_submit=s.add_comment,
+    return region(
+        "Comments",
+        section(
+            "Comments",
+            RecordRoom.comments,
+            _comment,
+            empty="No comments yet.",
+            list_style="divided",
+            list_label="Comments",
+            spacing="3",
+        ),
+        rx.cond(
+            AuthState.signed_in & ~s.withdrawn,
+            rx.form(
+                rx.vstack(
+                    text_area_field("Add a comment", "body", field_id="field-comment", rows=3),
+                    error_callout(s.comment_error),
+                    rx.button("Post comment", type="submit"),
+                    spacing="2",
                     width="100%",
                 ),
+                on_submit=s.add_comment,
+                width="100%",
             ),
-            spacing="3",
-            width="100%",
         ),
-        aria_label="Comments",
-        style={"width": "100%"},
+        spacing="3",
+    )
+
+
+def _author(a: ObjectVar[PersonRow]) -> rx.Component:
+    return rx.link(f"{a.name} ", href=routes.user_url(a.username))
+
+
+def _actions() -> rx.Component:
+    """Heart, remix, and the live counts."""
+    s = RecordState
+    return rx.hstack(
+        rx.button(
+            rx.icon("heart", size=16, fill=rx.cond(s.hearted, "currentColor", "none")),
+            rx.cond(s.hearted, "Hearted", "Heart"),
+            rx.text.span(RecordRoom.hearts, aria_label=f"hearts: {RecordRoom.hearts}"),
+            on_click=s.toggle_heart,
+            disabled=~AuthState.signed_in,
+            variant=rx.cond(s.hearted, "solid", "outline"),
+            aria_pressed=rx.cond(s.hearted, "true", "false"),
+        ),
+        rx.cond(
+            AuthState.signed_in,
+            rx.link(
+                rx.button(rx.icon("git-fork", size=16), "Remix this", variant="soft"),
+                href=routes.new_record_url(remix_of=s.rid),
+            ),
+        ),
+        rx.text(
+            RecordRoom.remixes,
+            rx.cond(RecordRoom.remixes == 1, " remix", " remixes"),
+            size="2",
+            color_scheme="gray",
+        ),
+        spacing="3",
+        align="center",
+        wrap="wrap",
     )
 
 
@@ -435,7 +359,7 @@ def record_page() -> rx.Component:
                     rx.link(
                         "← ",
                         s.challenge_title,
-                        href="/challenges/" + s.challenge_id.to(str),
+                        href=routes.challenge_url(s.challenge_id),
                         size="2",
                     ),
                 ),
@@ -446,13 +370,7 @@ def record_page() -> rx.Component:
                     align="center",
                 ),
                 rx.heading(s.title, size="8", as_="h1"),
-                rx.text(
-                    "by ",
-                    rx.foreach(
-                        s.authors, lambda a: rx.link(a["name"] + " ", href="/u/" + a["username"])
-                    ),
-                    color_scheme="gray",
-                ),
+                rx.text("by ", rx.foreach(s.authors, _author), color_scheme="gray"),
                 success_callout(s.message),
                 error_callout(s.error),
                 rx.cond(
@@ -472,50 +390,27 @@ def record_page() -> rx.Component:
                             rx.foreach(s.tags, lambda t: rx.badge("#" + t, variant="outline")),
                             wrap="wrap",
                         ),
-                        rx.hstack(
-                            rx.button(
-                                rx.icon(
-                                    "heart",
-                                    size=16,
-                                    fill=rx.cond(s.hearted, "currentColor", "none"),
-                                ),
-                                rx.cond(s.hearted, "Hearted", "Heart"),
-                                rx.text.span(
-                                    RecordRoom.hearts.to(str),
-                                    aria_label="hearts: " + RecordRoom.hearts.to(str),
-                                ),
-                                on_click=s.toggle_heart,
-                                disabled=~AuthState.signed_in,
-                                variant=rx.cond(s.hearted, "solid", "outline"),
-                                aria_pressed=rx.cond(s.hearted, "true", "false"),
-                            ),
-                            rx.cond(
-                                AuthState.signed_in,
-                                rx.link(
-                                    rx.button(
-                                        rx.icon("git-fork", size=16), "Remix this", variant="soft"
-                                    ),
-                                    href="/records/new?remix=" + s.rid.to(str),
-                                ),
-                            ),
-                            rx.text(
-                                RecordRoom.remixes.to(str)
-                                + rx.cond(RecordRoom.remixes == 1, " remix", " remixes"),
-                                size="2",
-                                color_scheme="gray",
-                            ),
-                            spacing="3",
-                            align="center",
-                            wrap="wrap",
-                        ),
+                        _actions(),
                         spacing="3",
                         width="100%",
                     ),
                 ),
                 _lineage(),
                 rx.grid(
-                    _ref_list("Built from", s.sources, "Nothing: an original."),
-                    _ref_list("Remixed into", s.remixes, "Not remixed yet."),
+                    section(
+                        "Built from",
+                        s.sources,
+                        _record_link,
+                        empty="Nothing: an original.",
+                        level=3,
+                    ),
+                    section(
+                        "Remixed into",
+                        s.remixes,
+                        _record_link,
+                        empty="Not remixed yet.",
+                        level=3,
+                    ),
                     columns=rx.breakpoints(initial="1", sm="2"),
                     spacing="4",
                     width="100%",
@@ -535,33 +430,20 @@ def record_page() -> rx.Component:
     )
 
 
-def _file_picker() -> rx.Component:
+def _source(src: ObjectVar[RecordLinkRow]) -> rx.Component:
     s = SubmitState
-    return rx.vstack(
-        rx.text(
-            "File (",
-            rx.match(s.kind, *[(k, v) for k, v in FORMATS.items()], ""),
-            ")",
-            weight="medium",
+    return rx.hstack(
+        kind_badge(src.kind),
+        rx.link(src.title, href=routes.record_url(src.id), is_external=True),
+        rx.button(
+            "Remove",
+            size="1",
+            variant="ghost",
+            type="button",
+            on_click=s.drop_source(src.id),  # type: ignore[operator]  # mypy reads @rx.event as EventNamespace, not its __new__ result
+            aria_label=f"Remove source {src.title}",
         ),
-        rx.upload.root(
-            rx.vstack(
-                rx.button("Choose file", type="button", variant="outline"),
-                rx.text("or drop it here", size="2", color_scheme="gray"),
-                align="center",
-            ),
-            id="record_file",
-            max_files=1,
-            multiple=False,
-            border="1px dashed var(--gray-a8)",
-            padding="1.25em",
-            width="100%",
-            border_radius="var(--radius-3)",
-            accept=rx.match(s.kind, *[(k, v) for k, v in ACCEPT.items()], {}),
-        ),
-        rx.text(rx.selected_files("record_file").join(", "), size="2", aria_live="polite"),
-        spacing="1",
-        width="100%",
+        align="center",
     )
 
 
@@ -597,89 +479,36 @@ def submit_form() -> rx.Component:
                     rx.card(
                         rx.vstack(
                             rx.text("Built on (credit follows the work):", weight="medium"),
-                            rx.foreach(
-                                s.sources,
-                                lambda src: rx.hstack(
-                                    kind_badge(src["kind"]),
-                                    rx.link(
-                                        src["title"],
-                                        href="/records/" + src["id"].to(str),
-                                        is_external=True,
-                                    ),
-                                    rx.button(
-                                        "Remove",
-                                        size="1",
-                                        variant="ghost",
-                                        type="button",
-                                        on_click=s.drop_source(src["id"].to(int)),
-                                        aria_label="Remove source " + src["title"].to(str),
-                                    ),
-                                    align="center",
-                                ),
-                            ),
+                            rx.foreach(s.sources, _source),
                             spacing="2",
                         ),
                         width="100%",
                     ),
                 ),
-                rx.vstack(
-                    rx.el.label("Kind of record", id="kind-label", style={"fontWeight": 500}),
-                    rx.radio_group.root(
-                        rx.hstack(
-                            rx.foreach(
-                                s.allowed_kinds,
-                                lambda k: rx.el.label(
-                                    rx.hstack(
-                                        rx.radio_group.item(value=k, id="kind-" + k),
-                                        rx.text(k.capitalize()),
-                                        align="center",
-                                        spacing="1",
-                                    ),
-                                    html_for="kind-" + k,
-                                ),
-                            ),
-                            spacing="4",
-                        ),
-                        value=s.kind,
-                        on_change=s.set_kind,
-                        aria_labelledby="kind-label",
-                    ),
-                    spacing="1",
+                radio_field(
+                    "Kind of record",
+                    "kind",
+                    s.allowed_kinds,
+                    value=s.kind,
+                    on_change=s.set_kind,
                 ),
-                labelled_input("Title", "title", required=True, max_length=200),
+                text_field("Title", "title", required=True, max_length=200),
                 rx.cond(
                     s.kind == "text",
-                    rx.vstack(
-                        rx.el.label(
-                            "Text (Markdown: **bold**, *italic*, lists, links)",
-                            html_for="field-body",
-                            style={"fontWeight": 500},
-                        ),
-                        rx.text_area(
-                            name="body",
-                            id="field-body",
-                            rows="10",
-                            width="100%",
-                            placeholder="Write here…",
-                        ),
-                        spacing="1",
-                        width="100%",
+                    text_area_field(
+                        "Text (Markdown: **bold**, *italic*, lists, links)",
+                        "body",
+                        rows=10,
+                        placeholder="Write here…",
                     ),
-                    _file_picker(),
+                    upload_field(
+                        f"File ({rx.match(s.kind, *RECORD_FILE_HINTS.items(), '')})",
+                        "record_file",
+                        accept=rx.match(s.kind, *RECORD_FILE_ACCEPT.items(), {}),
+                    ),
                 ),
-                rx.vstack(
-                    rx.el.label(
-                        "Description (optional)",
-                        html_for="field-description",
-                        style={"fontWeight": 500},
-                    ),
-                    rx.text_area(
-                        name="description", id="field-description", rows="2", width="100%"
-                    ),
-                    spacing="1",
-                    width="100%",
-                ),
-                labelled_input(
+                text_area_field("Description (optional)", "description", rows=2),
+                text_field(
                     "Tags (comma separated, optional)", "tags", placeholder="story, lighthouse"
                 ),
                 rx.button("Submit record", type="submit", size="3"),
@@ -687,7 +516,7 @@ def submit_form() -> rx.Component:
                 width="100%",
                 max_width="44em",
             ),
-            on_submit=lambda form_data: SubmitState.submit(
+            on_submit=lambda form_data: SubmitState.submit(  # type: ignore[operator]  # mypy reads @rx.event as EventNamespace, not its __new__ result
                 rx.upload_files(upload_id="record_file"), form_data
             ),
             aria_label="Submit a record",

@@ -2,48 +2,116 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any, BinaryIO
+
 import reflex as rx
+from reflex.event import EventSpec
 
 from hitrec_app import routes
 from hitrec_app.db import session_scope
 from hitrec_app.models import User
-from hitrec_app.models.creative import RECORD_KINDS
 from hitrec_app.realtime import rooms
 from hitrec_app.services import challenges, lineage, records
-from hitrec_app.services.errors import NotFound, ServiceError, ValidationError
+from hitrec_app.services.errors import NotFound, ValidationError
 from hitrec_app.services.events import RoomEvent
 from hitrec_app.services.records import RecordInput
-from hitrec_app.state.args import BAD_ID, as_form, as_id, as_text
-from hitrec_app.state.base import AuthState
-from hitrec_app.state.challenges import _param_id, _query_int, fmt_time
+from hitrec_app.state.args import BAD_ID, as_form, as_id, as_text, param_id, query_id
+from hitrec_app.state.base import AuthState, signed_in_page
+from hitrec_app.state.display import fmt_time
+from hitrec_app.state.rows import PersonRow, RecordLinkRow
+from hitrec_app.vocabulary import (
+    COMMENT_CREATED,
+    HEART_CHANGED,
+    LINEAGE_CHANGED,
+    RECORD_KINDS,
+    record_room,
+)
 
 MAX_UPLOAD_FILES = 1
 
+# --- view rows -----------------------------------------------------------------------------
 
-def _comments(record_id: int) -> list[dict]:
+
+@dataclass(frozen=True)
+class CommentRow:
+    id: int
+    author: str
+    username: str
+    body: str
+    at: str
+
+
+@dataclass(frozen=True)
+class GraphNodeRow:
+    """A record placed in the lineage graph (`left`/`top` are CSS lengths)."""
+
+    id: int
+    title: str
+    kind: str
+    authors: str
+    withdrawn: bool
+    center: bool  # the record the page is about
+    left: str
+    top: str
+    label: str  # what a screen reader says for the node
+
+
+@dataclass(frozen=True)
+class GraphEdgeRow:
+    """A citation in the lineage graph, as SVG path data."""
+
+    d: str
+    arrow: str
+
+
+@dataclass(frozen=True)
+class CreditedRecordRow:
+    id: int
+    title: str
+
+
+@dataclass(frozen=True)
+class CreditRow:
+    """Someone credited upstream, with the records they made that this one builds on."""
+
+    username: str
+    name: str
+    records: list[CreditedRecordRow]
+    distance: int
+
+
+def _comments(record_id: int) -> list[CommentRow]:
     with session_scope() as session:
         return [
-            {
-                "id": c.id,
-                "author": c.author_name,
-                "username": c.author_username,
-                "body": c.body,
-                "at": fmt_time(c.created_at),
-            }
+            CommentRow(
+                id=c.id,
+                author=c.author_name,
+                username=c.author_username,
+                body=c.body,
+                at=fmt_time(c.created_at),
+            )
             for c in records.list_comments(session=session, record_id=record_id)
         ]
+
+
+def _link(ref: records.RecordRef) -> RecordLinkRow:
+    return RecordLinkRow(id=ref.id, title=ref.title, kind=ref.kind, withdrawn=ref.withdrawn)
+
+
+# --- the record page -----------------------------------------------------------------------
 
 
 class RecordRoom(rx.SharedState):
     """Shared by everyone looking at one record: heart and remix counts, comments."""
 
-    hearts: int = 0
-    remixes: int = 0
-    comments: list[dict] = []
+    hearts: rx.Field[int] = rx.field(0)
+    remixes: rx.Field[int] = rx.field(0)
+    comments: rx.Field[list[CommentRow]] = rx.field(default_factory=list)
 
     @rx.event
-    async def join(self):
-        rid = _param_id(self)
+    async def join(self) -> None:
+        rid = param_id(self)
         if rid is None:
             return
         with session_scope() as session:
@@ -51,52 +119,48 @@ class RecordRoom(rx.SharedState):
             if record is None:
                 return
             hearts, remixes = record.heart_count, record.remix_count
-        room = await rooms.join(self, records.record_room(rid))
+        room = await rooms.join(self, record_room(rid))
         room.hearts, room.remixes = hearts, remixes
         room.comments = _comments(rid)
 
 
-def _ref(ref: records.RecordRef) -> dict:
-    return {"id": ref.id, "title": ref.title, "kind": ref.kind, "withdrawn": ref.withdrawn}
-
-
 class RecordState(AuthState):
-    found: bool = False
-    rid: int = 0
-    kind: str = ""
-    title: str = ""
-    description: str = ""
-    body: str = ""
-    file_path: str = ""
-    thumb_path: str = ""
-    mime: str = ""
-    withdrawn: bool = False
-    created: str = ""
-    challenge_id: int = 0
-    challenge_title: str = ""
-    authors: list[dict[str, str]] = []
-    tags: list[str] = []
-    tags_text: str = ""
-    sources: list[dict] = []
-    remixes: list[dict] = []
-    can_edit: bool = False
-    can_withdraw: bool = False
-    can_remove_credit: bool = False
-    hearted: bool = False
-    credits: list[dict] = []
-    nodes: list[dict] = []
-    edges: list[dict] = []
-    graph_w: int = 0
-    graph_h: int = 0
-    up: int = 2
-    down: int = 2
-    more_up: bool = False
-    more_down: bool = False
-    hidden: int = 0
-    editing: bool = False
-    error: str = ""
-    message: str = ""
-    comment_error: str = ""
+    found: rx.Field[bool] = rx.field(False)
+    rid: rx.Field[int] = rx.field(0)
+    kind: rx.Field[str] = rx.field("")
+    title: rx.Field[str] = rx.field("")
+    description: rx.Field[str] = rx.field("")
+    body: rx.Field[str] = rx.field("")
+    file_path: rx.Field[str] = rx.field("")
+    thumb_path: rx.Field[str] = rx.field("")
+    mime: rx.Field[str] = rx.field("")
+    withdrawn: rx.Field[bool] = rx.field(False)
+    created: rx.Field[str] = rx.field("")
+    challenge_id: rx.Field[int] = rx.field(0)
+    challenge_title: rx.Field[str] = rx.field("")
+    authors: rx.Field[list[PersonRow]] = rx.field(default_factory=list)
+    tags: rx.Field[list[str]] = rx.field(default_factory=list)
+    tags_text: rx.Field[str] = rx.field("")
+    sources: rx.Field[list[RecordLinkRow]] = rx.field(default_factory=list)
+    remixes: rx.Field[list[RecordLinkRow]] = rx.field(default_factory=list)
+    can_edit: rx.Field[bool] = rx.field(False)
+    can_withdraw: rx.Field[bool] = rx.field(False)
+    can_remove_credit: rx.Field[bool] = rx.field(False)
+    hearted: rx.Field[bool] = rx.field(False)
+    credits: rx.Field[list[CreditRow]] = rx.field(default_factory=list)
+    nodes: rx.Field[list[GraphNodeRow]] = rx.field(default_factory=list)
+    edges: rx.Field[list[GraphEdgeRow]] = rx.field(default_factory=list)
+    graph_w: rx.Field[int] = rx.field(0)
+    graph_h: rx.Field[int] = rx.field(0)
+    up: rx.Field[int] = rx.field(2)
+    down: rx.Field[int] = rx.field(2)
+    more_up: rx.Field[bool] = rx.field(False)
+    more_down: rx.Field[bool] = rx.field(False)
+    hidden: rx.Field[int] = rx.field(0)
+    editing: rx.Field[bool] = rx.field(False)
+    error: rx.Field[str] = rx.field("")
+    message: rx.Field[str] = rx.field("")
+    comment_error: rx.Field[str] = rx.field("")
 
     def _load_graph(self) -> None:
         with session_scope() as session:
@@ -105,31 +169,31 @@ class RecordState(AuthState):
             )
             credits = lineage.upstream_credits(session=session, record_id=self.rid)
         self.nodes = [
-            {
-                "id": n.id,
-                "title": n.title,
-                "kind": n.kind,
-                "authors": n.authors,
-                "withdrawn": n.withdrawn,
-                "center": n.id == self.rid,
-                "left": f"{n.x}px",
-                "top": f"{n.y}px",
-                "label": f"{n.title}, {n.kind} by {n.authors or 'unknown'}"
+            GraphNodeRow(
+                id=n.id,
+                title=n.title,
+                kind=n.kind,
+                authors=n.authors,
+                withdrawn=n.withdrawn,
+                center=n.id == self.rid,
+                left=f"{n.x}px",
+                top=f"{n.y}px",
+                label=f"{n.title}, {n.kind} by {n.authors or 'unknown'}"
                 + (" (withdrawn)" if n.withdrawn else "")
                 + (" (this record)" if n.id == self.rid else ""),
-            }
+            )
             for n in graph.nodes
         ]
-        self.edges = [{"d": e.path, "arrow": e.arrow} for e in graph.edges]
+        self.edges = [GraphEdgeRow(d=e.path, arrow=e.arrow) for e in graph.edges]
         self.graph_w, self.graph_h = graph.width, graph.height
         self.more_up, self.more_down, self.hidden = graph.more_up, graph.more_down, graph.hidden
         self.credits = [
-            {
-                "username": c.username,
-                "name": c.display_name,
-                "records": [{"id": rid, "title": t} for rid, t in c.records],
-                "distance": c.distance,
-            }
+            CreditRow(
+                username=c.username,
+                name=c.display_name,
+                records=[CreditedRecordRow(id=rid, title=t) for rid, t in c.records],
+                distance=c.distance,
+            )
             for c in credits
         ]
 
@@ -148,23 +212,28 @@ class RecordState(AuthState):
         self.withdrawn = r.withdrawn_at is not None
         self.created = fmt_time(r.created_at)
         self.challenge_id, self.challenge_title = view.challenge_id or 0, view.challenge_title
-        self.authors = [{"username": p.username, "name": p.display_name} for p in view.authors]
+        self.authors = [PersonRow(username=p.username, name=p.display_name) for p in view.authors]
         self.tags = view.tags
         self.tags_text = ", ".join(view.tags)
-        self.sources = [_ref(s) for s in view.sources]
-        self.remixes = [_ref(s) for s in view.remixes]
+        self.sources = [_link(s) for s in view.sources]
+        self.remixes = [_link(s) for s in view.remixes]
         self.can_edit = view.can_edit
         self.can_withdraw = view.can_withdraw
         self.can_remove_credit = view.can_remove_credit
         self.hearted = view.hearted
 
+    def _reload(self, viewer: User) -> None:
+        """After a write: the record as it is now, and its graph."""
+        self._load_record(viewer)
+        self._load_graph()
+
     @rx.event
-    def load(self):
+    def load(self) -> None:
         viewer = self._current_user()
         self._show(viewer)
         self.found = self.editing = False
         self.error = self.message = self.comment_error = ""
-        rid = _param_id(self)
+        rid = param_id(self)
         if rid is None:
             return
         self.rid, self.up, self.down = rid, 2, 2
@@ -174,54 +243,45 @@ class RecordState(AuthState):
             return
         self._load_graph()
 
-    def _act(self, fn, message: str = "") -> bool:  # noqa: ANN001
-        self.error = self.message = ""
-        try:
-            user = self._require_user()
-            with session_scope(write=True) as session:
-                fn(session, user)
-            self._load_record(user)
-            self._load_graph()
-        except (ServiceError, PermissionError) as err:
-            self.error = str(err)
-            return False
-        self.message = message
-        return True
-
     @rx.event
-    def toggle_heart(self):
+    def toggle_heart(self) -> None:
         on = not self.hearted
-        self._act(
-            lambda s, u: records.set_heart(session=s, user_id=u.id, record_id=self.rid, on=on)
+        done = self._write(
+            lambda s, u: records.set_heart(session=s, user_id=_uid(u), record_id=self.rid, on=on)
         )
+        if done:
+            self._reload(done.user)
 
     @rx.event
-    def start_editing(self):
+    def start_editing(self) -> None:
         self.editing = self.can_edit
 
     @rx.event
-    def cancel_editing(self):
+    def cancel_editing(self) -> None:
         self.editing = False
 
     @rx.event
-    def save(self, form_data: dict):
-        form_data = as_form(form_data)
-        ok = self._act(
-            lambda s, u: records.update_record(
-                session=s,
-                user_id=u.id,
-                record_id=self.rid,
-                title=str(form_data.get("title", "")),
-                description=str(form_data.get("description", "")),
-                tags=str(form_data.get("tags", "")),
+    def save(self, form_data: dict[str, Any]) -> None:
+        form = as_form(form_data)
+        done = self._write(
+            lambda s, u: (
+                records.update_record(
+                    session=s,
+                    user_id=_uid(u),
+                    record_id=self.rid,
+                    title=str(form.get("title", "")),
+                    description=str(form.get("description", "")),
+                    tags=str(form.get("tags", "")),
+                ).id
             ),
-            "Saved.",
+            done="Saved.",
         )
-        if ok:
+        if done:
+            self._reload(done.user)
             self.editing = False
 
     @rx.event
-    def add_citation(self, form_data: dict):
+    def add_citation(self, form_data: dict[str, Any]) -> EventSpec | None:
         raw = str(as_form(form_data).get("source", "")).strip().lstrip("#")
         raw = raw.rstrip("/").rsplit("/", 1)[-1]  # accept a pasted record link too
         source_id = as_id(raw)
@@ -229,114 +289,132 @@ class RecordState(AuthState):
             self.message = ""
             self.error = "Enter the number (or link) of the record to cite."
             return None
-        ok = self._act(
-            lambda s, u: records.add_source(
-                session=s, user_id=u.id, record_id=self.rid, source_id=source_id
+        done = self._write(
+            lambda s, u: (
+                records.add_source(
+                    session=s, user_id=_uid(u), record_id=self.rid, source_id=source_id
+                ).id
             ),
-            "Citation added.",
+            done="Citation added.",
         )
-        # Clear the field only once the citation is in: a refused one stays to be corrected.
-        return rx.set_value("field-source", "") if ok else None
+        if not done:
+            return None  # a refused citation stays in the field to be corrected
+        self._reload(done.user)
+        return rx.set_value("field-source", "")
 
     @rx.event
-    def remove_citation(self, source_id: int):
+    def remove_citation(self, source_id: int) -> None:
         sid = as_id(source_id)
         if sid is None:
             self.message, self.error = "", BAD_ID
             return
-        self._act(
-            lambda s, u: records.remove_source(
-                session=s, user_id=u.id, record_id=self.rid, source_id=sid
+        done = self._write(
+            lambda s, u: (
+                records.remove_source(
+                    session=s, user_id=_uid(u), record_id=self.rid, source_id=sid
+                ).id
             ),
-            "Citation removed.",
+            done="Citation removed.",
         )
+        if done:
+            self._reload(done.user)
 
     @rx.event
-    def remove_my_credit(self):
-        self._act(
-            lambda s, u: records.remove_credit(session=s, user_id=u.id, record_id=self.rid),
-            "Your credit was removed from this record.",
+    def remove_my_credit(self) -> None:
+        done = self._write(
+            lambda s, u: records.remove_credit(session=s, user_id=_uid(u), record_id=self.rid).id,
+            done="Your credit was removed from this record.",
         )
+        if done:
+            self._reload(done.user)
 
     @rx.event
-    def withdraw(self):
-        self.error = self.message = ""
-        try:
-            user = self._require_user()
-            with session_scope(write=True) as session:
-                outcome = records.withdraw_record(
-                    session=session, user_id=user.id, record_id=self.rid
-                )
-        except (ServiceError, PermissionError) as err:
-            self.error = str(err)
+    def withdraw(self) -> EventSpec | None:
+        done = self._write(
+            lambda s, u: records.withdraw_record(session=s, user_id=_uid(u), record_id=self.rid),
+            done="Withdrawn. Others built on this record, so its title and credits stay.",
+        )
+        if not done:
             return None
-        if outcome == "deleted":
+        if done.value == "deleted":
             return rx.redirect(
                 routes.challenge_url(self.challenge_id) if self.challenge_id else routes.HOME
             )
-        self._load_record(user)
-        self._load_graph()
-        self.message = "Withdrawn. Others built on this record, so its title and credits stay."
+        self._reload(done.user)
         return None
 
     @rx.event
-    def show_more_up(self):
+    def show_more_up(self) -> None:
         self.up = min(self.up + 2, lineage.MAX_DEPTH)
         self._load_graph()
 
     @rx.event
-    def show_more_down(self):
+    def show_more_down(self) -> None:
         self.down = min(self.down + 2, lineage.MAX_DEPTH)
         self._load_graph()
 
     @rx.event
-    def add_comment(self, form_data: dict):
-        self.comment_error = ""
-        try:
-            user = self._require_user()
-            with session_scope(write=True) as session:
-                records.add_comment(
-                    session=session,
-                    user_id=user.id,
-                    record_id=self.rid,
-                    body=str(as_form(form_data).get("body", "")),
-                )
-        except (ServiceError, PermissionError) as err:
-            self.comment_error = str(err)
-            return None
-        return rx.set_value("field-comment", "")
+    def add_comment(self, form_data: dict[str, Any]) -> EventSpec | None:
+        body = str(as_form(form_data).get("body", ""))
+        done = self._write(
+            lambda s, u: (
+                records.add_comment(session=s, user_id=_uid(u), record_id=self.rid, body=body).id
+            ),
+            error_var="comment_error",
+        )
+        return rx.set_value("field-comment", "") if done else None
+
+
+def _uid(user: User) -> int:
+    # A user read from the database always has its id.
+    return user.id or 0
 
 
 # --- submission form ---------------------------------------------------------------------
 
 
+def _upload(files: Any, kind: str) -> BinaryIO | None:
+    """The file to store with a record of `kind`, from what the client sent."""
+    if not isinstance(files, list) or not all(isinstance(f, rx.UploadFile) for f in files):
+        raise ValidationError("The upload did not arrive; choose the file again.")
+    if len(files) > MAX_UPLOAD_FILES:
+        raise ValidationError("Upload one file per record.")
+    if kind == "text" or not files:
+        return None  # a file chosen before switching to text is ignored
+    # The upload arrives in a temporary file (Starlette spools it to disk); the service
+    # copies it in chunks and refuses it once it passes the size limit, so it is never
+    # read into memory whole.
+    upload = files[0].file
+    upload.seek(0)
+    return upload
+
+
 class SubmitState(AuthState):
-    challenge_id: int = 0
-    challenge_title: str = ""
-    allowed_kinds: list[str] = list(RECORD_KINDS)
-    kind: str = "text"
-    sources: list[dict] = []
-    error: str = ""
+    challenge_id: rx.Field[int] = rx.field(0)
+    challenge_title: rx.Field[str] = rx.field("")
+    allowed_kinds: rx.Field[list[str]] = rx.field(default_factory=lambda: list(RECORD_KINDS))
+    kind: rx.Field[str] = rx.field("text")
+    sources: rx.Field[list[RecordLinkRow]] = rx.field(default_factory=list)
+    error: rx.Field[str] = rx.field("")
 
     @rx.event
-    def load(self):
-        user = self._current_user()
-        self._show(user)
-        if user is None:
-            return rx.redirect(routes.sign_in_url(self.router.url.path + _query(self)))
+    @signed_in_page(keep_query=("challenge", "remix"))
+    def load(self, user: User) -> None:
         self.error = ""
         self.challenge_id, self.challenge_title = 0, ""
         self.allowed_kinds = list(RECORD_KINDS)
         self.sources = []
-        cid = _query_int(self, "challenge")
-        remix = _query_int(self, "remix")
+        cid = query_id(self, "challenge")
+        remix = query_id(self, "remix")
         with session_scope() as session:
             if remix is not None:
                 source = records.remix_source(session=session, record_id=remix)
                 if source is None:
                     self.error = "The record to remix does not exist or was withdrawn."
                 else:
-                    self.sources = [{"id": source.id, "title": source.title, "kind": source.kind}]
+                    self.sources = [
+                        RecordLinkRow(id=source.id or 0, title=source.title, kind=source.kind)
+                    ]
                     if cid is None and source.challenge_id:
                         cid = source.challenge_id
             if cid is not None:
@@ -350,77 +428,57 @@ class SubmitState(AuthState):
                 except NotFound:
                     self.error = "That challenge does not exist; your record will be standalone."
         self.kind = self.allowed_kinds[0] if self.kind not in self.allowed_kinds else self.kind
-        return None
 
     @rx.event
-    def set_kind(self, value: str):
+    def set_kind(self, value: str) -> None:
         value = as_text(value)
         if value in self.allowed_kinds:
             self.kind = value
 
     @rx.event
-    def leave_challenge(self):
+    def leave_challenge(self) -> None:
         self.challenge_id, self.challenge_title = 0, ""
         self.allowed_kinds = list(RECORD_KINDS)
 
     @rx.event
-    def drop_source(self, source_id: int):
+    def drop_source(self, source_id: int) -> None:
         sid = as_id(source_id)
         if sid is not None:
-            self.sources = [s for s in self.sources if s["id"] != sid]
+            self.sources = [s for s in self.sources if s.id != sid]
 
     @rx.event
-    async def submit(self, files: list[rx.UploadFile], form_data: dict):
-        self.error = ""
-        form_data = as_form(form_data)
-        try:
-            user = self._require_user()
-            if not isinstance(files, list) or not all(isinstance(f, rx.UploadFile) for f in files):
-                raise ValidationError("The upload did not arrive; choose the file again.")
-            if len(files) > MAX_UPLOAD_FILES:
-                raise ValidationError("Upload one file per record.")
-            # The upload arrives in a temporary file (Starlette spools it to disk); the
-            # service copies it in chunks and refuses it once it passes the size limit,
-            # so it is never read into memory whole.
-            upload = files[0].file if files else None
-            if self.kind == "text":
-                upload = None  # a file chosen before switching to text is ignored
-            elif upload is not None:
-                upload.seek(0)
-            with session_scope(write=True) as session:
-                record = records.submit_record(
-                    session=session,
-                    user_id=user.id,
+    async def submit(
+        self, files: list[rx.UploadFile], form_data: dict[str, Any]
+    ) -> EventSpec | None:
+        form = as_form(form_data)
+        kind, challenge_id = self.kind, self.challenge_id or None
+        source_ids = tuple(s.id for s in self.sources)
+
+        done = self._write(
+            lambda s, u: (
+                records.submit_record(
+                    session=s,
+                    user_id=_uid(u),
                     data=RecordInput(
-                        kind=self.kind,
-                        title=str(form_data.get("title", "")),
-                        description=str(form_data.get("description", "")),
-                        body=str(form_data.get("body", "")),
-                        tags=str(form_data.get("tags", "")),
-                        challenge_id=self.challenge_id or None,
-                        source_ids=tuple(int(s["id"]) for s in self.sources),
-                        file=upload,
+                        kind=kind,
+                        title=str(form.get("title", "")),
+                        description=str(form.get("description", "")),
+                        body=str(form.get("body", "")),
+                        tags=str(form.get("tags", "")),
+                        challenge_id=challenge_id,
+                        source_ids=source_ids,
+                        file=_upload(files, kind),
                     ),
-                )
-                rid = record.id
-        except (ServiceError, PermissionError) as err:
-            self.error = str(err)
-            return None
-        return rx.redirect(routes.record_url(rid or 0))
-
-
-def _query(state: rx.State) -> str:
-    params = state.router.url.query_parameters
-    pairs = [
-        f"{k}={v}" for k, v in params.items() if k in ("challenge", "remix") and str(v).isdigit()
-    ]
-    return ("?" + "&".join(pairs)) if pairs else ""
+                ).id
+            )
+        )
+        return rx.redirect(routes.record_url(done.value or 0)) if done else None
 
 
 # --- live updates --------------------------------------------------------------------------
 
 
-@rooms.on("heart.changed")
+@rooms.on(HEART_CHANGED)
 async def _on_heart(event: RoomEvent) -> None:
     rid = int(event.data["record_id"])
     hearts = int(event.data["hearts"])
@@ -428,10 +486,10 @@ async def _on_heart(event: RoomEvent) -> None:
     def apply(room: RecordRoom) -> None:
         room.hearts = hearts
 
-    await rooms.push(RecordRoom, records.record_room(rid), apply)
+    await rooms.push(RecordRoom, record_room(rid), apply)
 
 
-@rooms.on("comment.created")
+@rooms.on(COMMENT_CREATED)
 async def _on_comment(event: RoomEvent) -> None:
     rid = int(event.data["record_id"])
     comments = _comments(rid)
@@ -439,10 +497,10 @@ async def _on_comment(event: RoomEvent) -> None:
     def apply(room: RecordRoom) -> None:
         room.comments = comments
 
-    await rooms.push(RecordRoom, records.record_room(rid), apply)
+    await rooms.push(RecordRoom, record_room(rid), apply)
 
 
-@rooms.on("lineage.changed")
+@rooms.on(LINEAGE_CHANGED)
 async def _on_lineage(event: RoomEvent) -> None:
     rid = int(event.data["record_id"])
     remixes = int(event.data["remixes"])
@@ -450,4 +508,4 @@ async def _on_lineage(event: RoomEvent) -> None:
     def apply(room: RecordRoom) -> None:
         room.remixes = remixes
 
-    await rooms.push(RecordRoom, records.record_room(rid), apply)
+    await rooms.push(RecordRoom, record_room(rid), apply)

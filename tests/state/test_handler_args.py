@@ -21,6 +21,7 @@ from hitrec_app.state import notifications as notification_state
 from hitrec_app.state import profile as profile_state
 from hitrec_app.state import records as record_state
 from hitrec_app.state.args import BAD_ID, MAX_ID, as_bool, as_form, as_id, as_int, as_text
+from hitrec_app.state.rows import RecordLinkRow
 from tests.factories import PASSWORD, make_user, text_record
 
 # What a hostile client might send where an id or a form belongs.
@@ -245,12 +246,13 @@ def test_record_handlers_refuse_hostile_arguments_with_messages(app_db, session)
 def test_submit_form_handlers_refuse_hostile_arguments(app_db, session):
     author = make_user(session, "submitter")
     state = _signed_in(session, author, record_state.SubmitState)
-    state.sources = [{"id": 4, "title": "S", "kind": "text"}]
+    source = RecordLinkRow(id=4, title="S", kind="text")
+    state.sources = [source]
     fn = record_state.SubmitState
     for value in HOSTILE:
         fn.drop_source.fn(state, value)
         fn.set_kind.fn(state, value)
-    assert state.sources == [{"id": 4, "title": "S", "kind": "text"}] and state.kind == "text"
+    assert state.sources == [source] and state.kind == "text"
     for files, form in (("file", {"title": "T", "body": "B"}), ([{}], {}), ([], "form")):
         assert asyncio.run(fn.submit.fn(state, files, form)) is None
         assert state.error, (files, form)
