@@ -151,6 +151,27 @@ def _access(session: Session, draft_id: int | None, user: User, need: Need = "me
     return Access(user_id, draft_id, role)
 
 
+def _in_draft(
+    draft_id: int | None, need: Need, change: Callable[[Session, Access], object]
+) -> Callable[[Session, User], Access]:
+    """A `_write` action: `change(session, access)` once the user's access to the draft
+    is checked (in the same transaction); it gives the access for the reload after."""
+
+    def action(session: Session, user: User) -> Access:
+        me = _access(session, draft_id, user, need)
+        change(session, me)
+        return me
+
+    return action
+
+
+def _role(role: str, allowed: tuple[str, ...]) -> str:
+    """A role the client sent, if it is one of `allowed`; else the refusal."""
+    if role not in allowed:
+        raise ValidationError(CHOOSE_ROLE)
+    return role
+
+
 # --- /drafts -----------------------------------------------------------------------------------
 
 
@@ -390,22 +411,20 @@ class DraftState(AuthState):
         form = as_form(form_data)
         username = _form_text(form, "username")
         role = as_text(form.get("role", "editor"))
-        draft_id = self._draft_id()
-
-        def invite(session: Session, user: User) -> Access:
-            me = _access(session, draft_id, user, "owner")
-            if role not in INVITABLE_ROLES:
-                raise ValidationError(CHOOSE_ROLE)
-            drafts.invite(
-                session=session,
-                actor_id=me.user_id,
-                draft_id=me.draft_id,
-                username=username,
-                role=role,
-            )
-            return me
-
-        done = self._write(invite, done=f"Invited {username} as {role}.")
+        done = self._write(
+            _in_draft(
+                self._draft_id(),
+                "owner",
+                lambda session, me: drafts.invite(
+                    session=session,
+                    actor_id=me.user_id,
+                    draft_id=me.draft_id,
+                    username=username,
+                    role=_role(role, INVITABLE_ROLES),
+                ),
+            ),
+            done=f"Invited {username} as {role}.",
+        )
         if done is None:
             return None  # a refused name stays in the field to be corrected
         self._members_changed(done.value)
@@ -417,22 +436,20 @@ class DraftState(AuthState):
         if target is None:
             self.error = CHOOSE_MEMBER
             return
-        draft_id = self._draft_id()
-
-        def change(session: Session, user: User) -> Access:
-            me = _access(session, draft_id, user, "owner")
-            if new_role not in DRAFT_ROLES:
-                raise ValidationError(CHOOSE_ROLE)
-            drafts.set_role(
-                session=session,
-                actor_id=me.user_id,
-                draft_id=me.draft_id,
-                user_id=target,
-                role=new_role,
-            )
-            return me
-
-        done = self._write(change, done=f"{self._member_name(target)} is now {new_role}.")
+        done = self._write(
+            _in_draft(
+                self._draft_id(),
+                "owner",
+                lambda session, me: drafts.set_role(
+                    session=session,
+                    actor_id=me.user_id,
+                    draft_id=me.draft_id,
+                    user_id=target,
+                    role=_role(new_role, DRAFT_ROLES),
+                ),
+            ),
+            done=f"{self._member_name(target)} is now {new_role}.",
+        )
         if done is not None:
             self._members_changed(done.value)
 
@@ -442,18 +459,16 @@ class DraftState(AuthState):
         if target is None:
             self.error = CHOOSE_MEMBER
             return
-        draft_id = self._draft_id()
-
-        def remove(session: Session, user: User) -> Access:
-            me = _access(session, draft_id, user, "owner")
-            drafts.remove_member(
-                session=session, actor_id=me.user_id, draft_id=me.draft_id, user_id=target
-            )
-            return me
-
-        name = self._member_name(target)
         done = self._write(
-            remove, done=f"Removed {name} from the draft. Their authorship credit stays."
+            _in_draft(
+                self._draft_id(),
+                "owner",
+                lambda session, me: drafts.remove_member(
+                    session=session, actor_id=me.user_id, draft_id=me.draft_id, user_id=target
+                ),
+            ),
+            done=f"Removed {self._member_name(target)} from the draft. "
+            "Their authorship credit stays.",
         )
         if done is not None:
             self._members_changed(done.value)
@@ -463,13 +478,16 @@ class DraftState(AuthState):
 
     @rx.event
     def leave(self):
-        draft_id = self._draft_id()
-
-        def leave(session: Session, user: User) -> None:
-            me = _access(session, draft_id, user)
-            drafts.leave_draft(session=session, user_id=me.user_id, draft_id=me.draft_id)
-
-        if self._write(leave) is None:
+        left = self._write(
+            _in_draft(
+                self._draft_id(),
+                "member",
+                lambda session, me: drafts.leave_draft(
+                    session=session, user_id=me.user_id, draft_id=me.draft_id
+                ),
+            )
+        )
+        if left is None:
             return None
         self._clear()
         return rx.redirect(routes.DRAFTS)
