@@ -60,7 +60,7 @@ def text_area_field(
 def select_field(
     label: str | rx.Var[str],
     name: str,
-    options: Sequence[tuple[str, str]] | rx.Var[list[Any]],
+    options: Sequence[tuple[str, str]] | rx.Var[Sequence[Any]],
     *,
     field_id: str = "",
     hint: str = "",

@@ -10,8 +10,8 @@ from reflex.vars import ArrayVar
 
 HeadingSize = Literal["1", "2", "3", "4", "5", "6", "7", "8", "9"]
 Spacing = Literal["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"]
-# How a section's list looks: "plain" rows, "bullets" (a bulleted list), or "divided"
-# (rows with a rule under each, e.g. comments).
+# How a list looks: "plain" rows, "bullets" (a bulleted list), or "divided"
+# (rows with a rule under each, e.g. comments, a feed).
 ListStyle = Literal["plain", "bullets", "divided"]
 
 _LIST_STYLES: dict[ListStyle, tuple[dict[str, Any], dict[str, Any]]] = {
@@ -28,6 +28,28 @@ _LIST_STYLES: dict[ListStyle, tuple[dict[str, Any], dict[str, Any]]] = {
 }
 
 
+def item_list(
+    items: ArrayVar[Sequence[Any]],
+    render: Callable[[Any], rx.Component],
+    *,
+    empty: str | rx.Var[str] = "",
+    label: str = "",
+    list_style: ListStyle = "plain",
+    note_size: Literal["2", "3"] = "2",
+) -> rx.Component:
+    """`render(row)` for each row of `items` as a list (named `label` for screen readers,
+    when given), or the `empty` note when there are none (without one: nothing)."""
+    list_css, item_css = _LIST_STYLES[list_style]
+    rows = rx.el.ul(
+        rx.foreach(items, lambda row: rx.el.li(render(row), style=item_css)),
+        style=list_css,
+        **({"aria_label": label} if label else {}),
+    )
+    if isinstance(empty, str) and not empty:
+        return rows
+    return rx.cond(items.length() > 0, rows, rx.text(empty, size=note_size, color_scheme="gray"))
+
+
 def section(
     title: str | rx.Var[str],
     items: ArrayVar[Sequence[Any]],
@@ -40,23 +62,16 @@ def section(
     actions: rx.Component | None = None,
     size: HeadingSize | None = None,
     list_style: ListStyle = "plain",
-    list_label: str | None = None,
+    label: str = "",
 ) -> rx.Component:
-    """`render(row)` for each row of `items` (as a list, unless `as_list` is False), or
-    the `empty` note when there are none. `actions` sits beside the heading; `size`
-    overrides the heading's size for its level; `list_label` names the list for
-    screen readers."""
+    """A heading, then `render(row)` for each row of `items` (as a list named `label`,
+    unless `as_list` is False), or the `empty` note when there are none. `actions` sits
+    beside the heading; `size` overrides the heading's size for its level."""
     heading = rx.heading(title, size=size or ("5" if level == 2 else "3"), as_=f"h{level}")
-    rows = rx.foreach(items, render)
-    list_css, item_css = _LIST_STYLES[list_style]
     body = (
-        rx.el.ul(
-            rx.foreach(items, lambda row: rx.el.li(render(row), style=item_css)),
-            aria_label=list_label,
-            style=list_css,
-        )
+        item_list(items, render, label=label, list_style=list_style)
         if as_list
-        else rx.vstack(rows, spacing=spacing, width="100%")
+        else rx.vstack(rx.foreach(items, render), spacing=spacing, width="100%")
     )
     return rx.vstack(
         rx.hstack(heading, rx.spacer(), actions, align="center", width="100%")
@@ -78,16 +93,7 @@ def feed(
 ) -> rx.Component:
     """A full-width list named `label`, its rows ruled off one from the next (a feed of
     activity or notifications), or the `empty` note when there are none."""
-    list_style, item_style = _LIST_STYLES["divided"]
-    return rx.cond(
-        items.length() > 0,
-        rx.el.ul(
-            rx.foreach(items, lambda row: rx.el.li(render(row), style=item_style)),
-            aria_label=label,
-            style=list_style,
-        ),
-        rx.text(empty, color_scheme="gray"),
-    )
+    return item_list(items, render, empty=empty, label=label, list_style="divided", note_size="3")
 
 
 def region(label: str, *children: rx.Component, spacing: Spacing = "2") -> rx.Component:

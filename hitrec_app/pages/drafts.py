@@ -3,43 +3,67 @@
 from __future__ import annotations
 
 import reflex as rx
+from reflex.vars import ObjectVar
 
 from hitrec_app import routes
-from hitrec_app.components.collab_editor import collab_editor
-from hitrec_app.components.layout import error_callout, labelled_input, page, success_callout
+from hitrec_app.components.collab_editor import (
+    author_swatch,
+    authored_text,
+    authorship_key,
+    collab_editor,
+    line_diff,
+)
+from hitrec_app.components.dialogs import confirm_dialog
+from hitrec_app.components.forms import select_field, text_field
+from hitrec_app.components.layout import error_callout, page, success_callout
+from hitrec_app.components.sections import item_list, section
 from hitrec_app.state.base import AuthState
-from hitrec_app.state.drafts import DraftsListState, DraftState
+from hitrec_app.state.drafts import (
+    SNAPSHOT_FIELD,
+    ChallengeOption,
+    DraftRow,
+    DraftsListState,
+    DraftState,
+    MemberRow,
+    SnapshotRow,
+)
+from hitrec_app.vocabulary import INVITABLE_ROLES
+
+# What each role may do, as the member forms name it.
+INVITE_ROLE_LABELS = {"editor": "Editor (can write)", "viewer": "Viewer (can read)"}
+MEMBER_ROLE_LABELS = {"editor": "Editor", "viewer": "Viewer", "owner": "Owner (hand over)"}
 
 
 # -- /drafts ----------------------------------------------------------------------------
-def _draft_row(d: rx.Var) -> rx.Component:
-    return rx.el.li(
-        rx.card(
-            rx.hstack(
-                rx.vstack(
-                    rx.link(d["title"], href=d["url"], weight="bold", size="4"),
-                    rx.hstack(
-                        rx.badge(d["role"], variant="soft"),
-                        rx.text(d["members"], size="2", color_scheme="gray"),
-                        rx.cond(
-                            d["challenge"] != "",
-                            rx.text("for “", d["challenge"], "”", size="2", color_scheme="gray"),
-                        ),
-                        spacing="3",
-                        align="center",
-                        wrap="wrap",
+def _draft_row(d: ObjectVar[DraftRow]) -> rx.Component:
+    return rx.card(
+        rx.hstack(
+            rx.vstack(
+                rx.link(d.title, href=routes.draft_url(d.id), weight="bold", size="4"),
+                rx.hstack(
+                    rx.badge(d.role, variant="soft"),
+                    rx.text(d.members, size="2", color_scheme="gray"),
+                    rx.cond(
+                        d.challenge != "",
+                        rx.text("for “", d.challenge, "”", size="2", color_scheme="gray"),
                     ),
-                    spacing="1",
+                    spacing="3",
+                    align="center",
+                    wrap="wrap",
                 ),
-                rx.spacer(),
-                rx.text(d["created"], size="1", color_scheme="gray"),
-                align="center",
-                width="100%",
+                spacing="1",
             ),
+            rx.spacer(),
+            rx.text(d.created, size="1", color_scheme="gray"),
+            align="center",
             width="100%",
         ),
-        style={"listStyle": "none"},
+        width="100%",
     )
+
+
+def _challenge_option(c: ObjectVar[ChallengeOption]) -> tuple[rx.Var, rx.Var]:
+    return c.id, c.title
 
 
 def _new_draft_form() -> rx.Component:
@@ -47,39 +71,20 @@ def _new_draft_form() -> rx.Component:
         rx.form(
             rx.vstack(
                 rx.heading("Start a draft", size="4", as_="h2"),
-                labelled_input(
+                text_field(
                     "Title",
                     "title",
                     required=True,
                     max_length=200,
                     placeholder="The working title of your story",
                 ),
-                rx.vstack(
-                    rx.el.label(
-                        "For a challenge (optional)",
-                        html_for="field-challenge_id",
-                        style={"fontWeight": 500},
-                    ),
-                    rx.el.select(
-                        rx.el.option("No challenge", value="none"),
-                        rx.foreach(
-                            DraftsListState.challenge_options,
-                            lambda c: rx.el.option(c["title"], value=c["id"]),
-                        ),
-                        name="challenge_id",
-                        id="field-challenge_id",
-                        default_value="none",
-                        class_name="hitrec-select",
-                        style={
-                            "width": "100%",
-                            "padding": "0.5em",
-                            "borderRadius": "var(--radius-2)",
-                            "border": "1px solid var(--gray-a7)",
-                            "background": "var(--color-surface)",
-                        },
-                    ),
-                    spacing="1",
-                    width="100%",
+                select_field(
+                    "For a challenge (optional)",
+                    "challenge_id",
+                    DraftsListState.challenge_options,
+                    first=("none", "No challenge"),
+                    option=_challenge_option,
+                    default_value="none",
                 ),
                 rx.button("Create draft", type="submit", size="3"),
                 spacing="3",
@@ -104,30 +109,14 @@ def drafts_index() -> rx.Component:
             rx.cond(
                 AuthState.signed_in,
                 rx.grid(
-                    rx.vstack(
-                        rx.heading("Your drafts", size="5", as_="h2"),
-                        rx.cond(
-                            DraftsListState.my_drafts.length() > 0,
-                            rx.el.ul(
-                                rx.foreach(DraftsListState.my_drafts, _draft_row),
-                                aria_label="Your drafts",
-                                style={
-                                    "display": "flex",
-                                    "flexDirection": "column",
-                                    "gap": "0.6em",
-                                    "padding": 0,
-                                    "margin": 0,
-                                    "width": "100%",
-                                },
-                            ),
-                            rx.text(
-                                "You are not in any draft yet. Start one, or ask a writer "
-                                "to invite you.",
-                                color_scheme="gray",
-                            ),
-                        ),
+                    section(
+                        "Your drafts",
+                        DraftsListState.my_drafts,
+                        _draft_row,
+                        empty="You are not in any draft yet. Start one, or ask a writer "
+                        "to invite you.",
+                        label="Your drafts",
                         spacing="3",
-                        width="100%",
                     ),
                     _new_draft_form(),
                     grid_template_columns=rx.breakpoints(
@@ -145,65 +134,71 @@ def drafts_index() -> rx.Component:
 
 
 # -- /drafts/[draft] ------------------------------------------------------------------
-def _role_select(m: rx.Var) -> rx.Component:
+def _role_select(m: ObjectVar[MemberRow]) -> rx.Component:
     return rx.select.root(
-        rx.select.trigger(aria_label=f"Role of {m['display_name']}"),
+        rx.select.trigger(aria_label=f"Role of {m.display_name}"),
         rx.select.content(
-            rx.select.item("Editor", value="editor"),
-            rx.select.item("Viewer", value="viewer"),
-            rx.select.item("Owner (hand over)", value="owner"),
+            *[rx.select.item(text, value=role) for role, text in MEMBER_ROLE_LABELS.items()]
         ),
-        value=m["role"],
-        on_change=lambda role: DraftState.change_role(m["user_id"], role),
+        value=m.role,
+        # A handler called with arguments: mypy types `@rx.event` as EventNamespace.
+        on_change=lambda role: DraftState.change_role(m.user_id, role),  # type: ignore[operator]
         size="1",
     )
 
 
-def _member_row(m: rx.Var) -> rx.Component:
-    return rx.el.li(
-        rx.hstack(
-            rx.box(
-                width="0.7em",
-                height="0.7em",
-                border_radius="50%",
-                background=m["color"],
-                flex_shrink="0",
-                aria_hidden="true",
-            ),
-            rx.vstack(
-                rx.text(
-                    m["display_name"],
-                    rx.cond(m["is_me"] != "", " (you)", ""),
-                    size="2",
-                    weight="medium",
+def _member_row(m: ObjectVar[MemberRow]) -> rx.Component:
+    return rx.hstack(
+        author_swatch(m.color),
+        rx.vstack(
+            rx.text(m.display_name, rx.cond(m.is_me, " (you)", ""), size="2", weight="medium"),
+            rx.text("@", m.username, size="1", color_scheme="gray"),
+            spacing="0",
+        ),
+        rx.spacer(),
+        rx.cond(
+            DraftState.is_owner & ~m.is_me,
+            rx.hstack(
+                _role_select(m),
+                rx.icon_button(
+                    rx.icon("user-minus", size=14),
+                    # See _role_select: a handler called with arguments.
+                    on_click=DraftState.remove_member(m.user_id),  # type: ignore[operator]
+                    aria_label=f"Remove {m.display_name}",
+                    title="Remove from draft",
+                    size="1",
+                    variant="soft",
+                    color_scheme="red",
                 ),
-                rx.text("@", m["username"], size="1", color_scheme="gray"),
-                spacing="0",
+                spacing="2",
+                align="center",
             ),
-            rx.spacer(),
-            rx.cond(
-                DraftState.is_owner & (m["is_me"] == ""),
-                rx.hstack(
-                    _role_select(m),
-                    rx.icon_button(
-                        rx.icon("user-minus", size=14),
-                        on_click=DraftState.remove_member(m["user_id"]),
-                        aria_label=f"Remove {m['display_name']}",
-                        title="Remove from draft",
-                        size="1",
-                        variant="soft",
-                        color_scheme="red",
-                    ),
-                    spacing="2",
-                    align="center",
-                ),
-                rx.badge(m["role"], variant="soft"),
+            rx.badge(m.role, variant="soft"),
+        ),
+        align="center",
+        spacing="2",
+        width="100%",
+    )
+
+
+def _invite_form() -> rx.Component:
+    return rx.form(
+        rx.vstack(
+            text_field("Invite by username", "username", required=True, placeholder="username"),
+            select_field(
+                "Role",
+                "role",
+                [(role, INVITE_ROLE_LABELS[role]) for role in INVITABLE_ROLES],
+                field_id="field-invite-role",
+                default_value="editor",
             ),
-            align="center",
+            rx.button("Invite", type="submit", size="2"),
             spacing="2",
             width="100%",
         ),
-        style={"listStyle": "none"},
+        on_submit=DraftState.invite,
+        aria_label="Invite a member",
+        width="100%",
     )
 
 
@@ -211,84 +206,20 @@ def _members_card() -> rx.Component:
     return rx.card(
         rx.vstack(
             rx.heading("Members", size="3", as_="h2"),
-            rx.el.ul(
-                rx.foreach(DraftState.members, _member_row),
-                aria_label="Members",
-                style={
-                    "display": "flex",
-                    "flexDirection": "column",
-                    "gap": "0.5em",
-                    "padding": 0,
-                    "margin": 0,
-                    "width": "100%",
-                },
-            ),
-            rx.cond(
-                DraftState.is_owner,
-                rx.form(
-                    rx.vstack(
-                        labelled_input(
-                            "Invite by username",
-                            "username",
-                            required=True,
-                            placeholder="username",
-                        ),
-                        rx.hstack(
-                            rx.el.label("Role", html_for="field-invite-role", size="2"),
-                            rx.el.select(
-                                rx.el.option("Editor (can write)", value="editor"),
-                                rx.el.option("Viewer (can read)", value="viewer"),
-                                name="role",
-                                id="field-invite-role",
-                                default_value="editor",
-                                style={
-                                    "flex": "1",
-                                    "padding": "0.35em",
-                                    "borderRadius": "var(--radius-2)",
-                                    "border": "1px solid var(--gray-a7)",
-                                    "background": "var(--color-surface)",
-                                },
-                            ),
-                            align="center",
-                            spacing="2",
-                            width="100%",
-                        ),
-                        rx.button("Invite", type="submit", size="2"),
-                        spacing="2",
-                        width="100%",
-                    ),
-                    on_submit=DraftState.invite,
-                    aria_label="Invite a member",
-                    width="100%",
+            item_list(DraftState.members, _member_row, label="Members"),
+            rx.cond(DraftState.is_owner, _invite_form()),
+            confirm_dialog(
+                rx.button("Leave draft", variant="soft", color_scheme="gray", size="2"),
+                title="Leave this draft?",
+                description=rx.cond(
+                    DraftState.is_owner,
+                    "Ownership passes to the longest-standing editor. Your authorship "
+                    "credit stays with the text you wrote.",
+                    "You will lose access. Your authorship credit stays with the text you wrote.",
                 ),
-            ),
-            rx.alert_dialog.root(
-                rx.alert_dialog.trigger(
-                    rx.button("Leave draft", variant="soft", color_scheme="gray", size="2"),
-                ),
-                rx.alert_dialog.content(
-                    rx.alert_dialog.title("Leave this draft?"),
-                    rx.alert_dialog.description(
-                        rx.cond(
-                            DraftState.is_owner,
-                            "Ownership passes to the longest-standing editor. Your authorship "
-                            "credit stays with the text you wrote.",
-                            "You will lose access. Your authorship credit stays with the text "
-                            "you wrote.",
-                        ),
-                    ),
-                    rx.hstack(
-                        rx.alert_dialog.cancel(
-                            rx.button("Stay", variant="soft", color_scheme="gray")
-                        ),
-                        rx.alert_dialog.action(
-                            rx.button("Leave", color_scheme="red", on_click=DraftState.leave),
-                        ),
-                        spacing="3",
-                        justify="end",
-                        margin_top="1em",
-                    ),
-                ),
+                confirm="Leave",
+                cancel="Stay",
+                on_confirm=DraftState.leave,
             ),
             spacing="3",
             width="100%",
@@ -341,213 +272,122 @@ def _authors_panel() -> rx.Component:
             width="100%",
             align="center",
         ),
-        rx.el.ul(
-            rx.foreach(
-                DraftState.author_shares,
-                lambda a: rx.el.li(
-                    rx.hstack(
-                        rx.box(
-                            width="0.8em",
-                            height="0.8em",
-                            border_radius="2px",
-                            background=a["color"],
-                            aria_hidden="true",
-                        ),
-                        rx.text(a["name"], weight="medium", size="2"),
-                        rx.text(a["share"], size="2"),
-                        rx.text("(", a["chars"], " characters)", size="1", color_scheme="gray"),
-                        align="center",
-                        spacing="2",
-                    ),
-                    style={"listStyle": "none"},
-                ),
-            ),
-            aria_label="Authorship shares",
-            style={
-                "display": "flex",
-                "flexWrap": "wrap",
-                "gap": "0.4em 1.4em",
-                "padding": 0,
-                "margin": 0,
-            },
-        ),
-        rx.box(
-            rx.foreach(
-                DraftState.author_runs,
-                lambda r: rx.el.span(
-                    r["text"],
-                    title=r["name"],
-                    style={
-                        "backgroundColor": r["color"] + "38",
-                        "borderBottom": "2px solid " + r["color"],
-                    },
-                ),
-            ),
-            aria_label="Text coloured by author",
-            role="region",
-            white_space="pre-wrap",
-            font_family="ui-serif, Georgia, Cambria, 'Times New Roman', serif",
-            line_height="1.7",
-            padding="1em 1.25em",
-            border="1px solid var(--gray-a6)",
-            border_radius="var(--radius-3)",
-            width="100%",
-            min_height="6em",
-        ),
+        authorship_key(DraftState.author_shares),
+        authored_text(DraftState.author_runs),
         spacing="3",
         width="100%",
     )
 
 
-def _snapshot_row(s: rx.Var) -> rx.Component:
-    return rx.el.li(
-        rx.hstack(
-            rx.vstack(
-                rx.text(s["label"], weight="medium", size="2"),
-                rx.text(
-                    s["when"],
-                    rx.cond(s["by"] != "", " · " + s["by"], ""),
-                    size="1",
-                    color_scheme="gray",
-                ),
-                spacing="0",
-            ),
-            rx.spacer(),
-            rx.button(
-                "View",
-                on_click=DraftState.view_snapshot(s["id"]),
-                size="1",
-                variant="soft",
-                aria_label="View " + s["label"] + " " + s["when"],
-            ),
-            align="center",
-            width="100%",
+def _snapshot_row(s: ObjectVar[SnapshotRow]) -> rx.Component:
+    return rx.hstack(
+        rx.vstack(
+            rx.text(s.label, weight="medium", size="2"),
+            rx.text(s.when, rx.cond(s.by != "", f" · {s.by}", ""), size="1", color_scheme="gray"),
+            spacing="0",
         ),
-        style={"listStyle": "none"},
+        rx.spacer(),
+        rx.button(
+            "View",
+            # See _role_select: a handler called with arguments.
+            on_click=DraftState.view_snapshot(s.id),  # type: ignore[operator]
+            size="1",
+            variant="soft",
+            aria_label=f"View {s.label} {s.when}",
+        ),
+        align="center",
+        width="100%",
     )
 
 
-def _diff_line(d: rx.Var) -> rx.Component:
-    return rx.el.div(
-        rx.match(d["kind"], ("add", "+ "), ("del", "− "), "  "),
-        d["text"],
-        style={
-            "whiteSpace": "pre-wrap",
-            "fontFamily": "var(--code-font-family, monospace)",
-            "fontSize": "0.85em",
-            "padding": "0 0.5em",
-            "backgroundColor": rx.match(
-                d["kind"], ("add", "var(--green-a3)"), ("del", "var(--red-a3)"), "transparent"
+def _snapshot_form() -> rx.Component:
+    return rx.form(
+        rx.hstack(
+            rx.input(
+                name="name",
+                id=SNAPSHOT_FIELD,
+                placeholder="Name this version, e.g. “first act done”",
+                aria_label="Snapshot name",
+                required=True,
+                max_length=120,
+                width="100%",
             ),
-        },
-        data_kind=d["kind"],
+            rx.button("Save named snapshot", type="submit"),
+            width="100%",
+        ),
+        on_submit=DraftState.take_snapshot,
+        aria_label="Save a named snapshot",
+        width="100%",
+    )
+
+
+def _snapshot_view() -> rx.Component:
+    return rx.card(
+        rx.vstack(
+            rx.hstack(
+                rx.heading(DraftState.viewing_label, size="3", as_="h3"),
+                rx.spacer(),
+                rx.cond(
+                    DraftState.can_edit,
+                    rx.button(
+                        "Restore this version",
+                        # See _role_select: a handler called with arguments.
+                        on_click=DraftState.restore_snapshot(  # type: ignore[operator]
+                            DraftState.viewing_snapshot_id
+                        ),
+                        size="1",
+                        color_scheme="orange",
+                    ),
+                ),
+                rx.button(
+                    "Close",
+                    on_click=DraftState.close_snapshot,
+                    size="1",
+                    variant="soft",
+                    color_scheme="gray",
+                ),
+                width="100%",
+                align="center",
+            ),
+            rx.tabs.root(
+                rx.tabs.list(
+                    rx.tabs.trigger("Diff against now", value="diff"),
+                    rx.tabs.trigger("Text of this version", value="text"),
+                ),
+                rx.tabs.content(
+                    line_diff(DraftState.diff_lines, label="Changes since this version"),
+                    value="diff",
+                ),
+                rx.tabs.content(
+                    rx.box(
+                        DraftState.viewing_text,
+                        white_space="pre-wrap",
+                        padding_y="0.5em",
+                        aria_label="Text of this version",
+                        role="region",
+                    ),
+                    value="text",
+                ),
+                default_value="diff",
+                width="100%",
+            ),
+            spacing="2",
+            width="100%",
+        ),
+        width="100%",
     )
 
 
 def _history_panel() -> rx.Component:
     return rx.vstack(
-        rx.cond(
-            DraftState.can_edit,
-            rx.form(
-                rx.hstack(
-                    rx.input(
-                        name="name",
-                        id="snapshot-name",
-                        placeholder="Name this version, e.g. “first act done”",
-                        aria_label="Snapshot name",
-                        required=True,
-                        max_length=120,
-                        width="100%",
-                    ),
-                    rx.button("Save named snapshot", type="submit"),
-                    width="100%",
-                ),
-                on_submit=DraftState.take_snapshot,
-                aria_label="Save a named snapshot",
-                width="100%",
-            ),
-        ),
-        rx.cond(
-            DraftState.viewing_snapshot_id > 0,
-            rx.card(
-                rx.vstack(
-                    rx.hstack(
-                        rx.heading(DraftState.viewing_label, size="3", as_="h3"),
-                        rx.spacer(),
-                        rx.cond(
-                            DraftState.can_edit,
-                            rx.button(
-                                "Restore this version",
-                                on_click=DraftState.restore_snapshot(
-                                    DraftState.viewing_snapshot_id.to_string()
-                                ),
-                                size="1",
-                                color_scheme="orange",
-                            ),
-                        ),
-                        rx.button(
-                            "Close",
-                            on_click=DraftState.close_snapshot,
-                            size="1",
-                            variant="soft",
-                            color_scheme="gray",
-                        ),
-                        width="100%",
-                        align="center",
-                    ),
-                    rx.tabs.root(
-                        rx.tabs.list(
-                            rx.tabs.trigger("Diff against now", value="diff"),
-                            rx.tabs.trigger("Text of this version", value="text"),
-                        ),
-                        rx.tabs.content(
-                            rx.box(
-                                rx.foreach(DraftState.diff_lines, _diff_line),
-                                aria_label="Changes since this version",
-                                role="region",
-                                padding_y="0.5em",
-                            ),
-                            value="diff",
-                        ),
-                        rx.tabs.content(
-                            rx.box(
-                                DraftState.viewing_text,
-                                white_space="pre-wrap",
-                                padding_y="0.5em",
-                                aria_label="Text of this version",
-                                role="region",
-                            ),
-                            value="text",
-                        ),
-                        default_value="diff",
-                        width="100%",
-                    ),
-                    spacing="2",
-                    width="100%",
-                ),
-                width="100%",
-            ),
-        ),
-        rx.cond(
-            DraftState.snapshots.length() > 0,
-            rx.el.ul(
-                rx.foreach(DraftState.snapshots, _snapshot_row),
-                aria_label="Snapshots",
-                style={
-                    "display": "flex",
-                    "flexDirection": "column",
-                    "gap": "0.5em",
-                    "padding": 0,
-                    "margin": 0,
-                    "width": "100%",
-                },
-            ),
-            rx.text(
-                "No snapshots yet. They are taken automatically while people write, "
-                "or name one yourself.",
-                size="2",
-                color_scheme="gray",
-            ),
+        rx.cond(DraftState.can_edit, _snapshot_form()),
+        rx.cond(DraftState.viewing_snapshot_id > 0, _snapshot_view()),
+        item_list(
+            DraftState.snapshots,
+            _snapshot_row,
+            label="Snapshots",
+            empty="No snapshots yet. They are taken automatically while people write, "
+            "or name one yourself.",
         ),
         spacing="3",
         width="100%",
@@ -570,46 +410,47 @@ def _editor() -> rx.Component:
     )
 
 
+def _draft_header() -> rx.Component:
+    return rx.fragment(
+        rx.link(
+            rx.hstack(
+                rx.icon("arrow-left", size=14), rx.text("All drafts"), spacing="1", align="center"
+            ),
+            href=routes.DRAFTS,
+            size="2",
+        ),
+        rx.heading(DraftState.title, size="7", as_="h1"),
+        rx.hstack(
+            rx.badge("You are ", DraftState.my_role, variant="soft", size="2"),
+            rx.cond(
+                DraftState.challenge_title != "",
+                rx.text(
+                    "For the challenge “",
+                    DraftState.challenge_title,
+                    "”",
+                    size="2",
+                    color_scheme="gray",
+                ),
+            ),
+            rx.cond(
+                ~DraftState.can_edit,
+                rx.text(
+                    "You can read this draft but not change it.", size="2", color_scheme="gray"
+                ),
+            ),
+            spacing="3",
+            align="center",
+            wrap="wrap",
+        ),
+    )
+
+
 def draft_page() -> rx.Component:
     return page(
         rx.cond(
             DraftState.found,
             rx.vstack(
-                rx.link(
-                    rx.hstack(
-                        rx.icon("arrow-left", size=14),
-                        rx.text("All drafts"),
-                        spacing="1",
-                        align="center",
-                    ),
-                    href=routes.DRAFTS,
-                    size="2",
-                ),
-                rx.heading(DraftState.title, size="7", as_="h1"),
-                rx.hstack(
-                    rx.badge("You are ", DraftState.my_role, variant="soft", size="2"),
-                    rx.cond(
-                        DraftState.challenge_title != "",
-                        rx.text(
-                            "For the challenge “",
-                            DraftState.challenge_title,
-                            "”",
-                            size="2",
-                            color_scheme="gray",
-                        ),
-                    ),
-                    rx.cond(
-                        ~DraftState.can_edit,
-                        rx.text(
-                            "You can read this draft but not change it.",
-                            size="2",
-                            color_scheme="gray",
-                        ),
-                    ),
-                    spacing="3",
-                    align="center",
-                    wrap="wrap",
-                ),
+                _draft_header(),
                 error_callout(DraftState.error),
                 success_callout(DraftState.message),
                 rx.grid(

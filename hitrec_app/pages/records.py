@@ -291,7 +291,7 @@ def _comments() -> rx.Component:
             _comment,
             empty="No comments yet.",
             list_style="divided",
-            list_label="Comments",
+            label="Comments",
             spacing="3",
         ),
         rx.cond(

@@ -9,14 +9,16 @@ import functools
 
 import pytest
 import reflex as rx
+from reflex.istate.data import PageData, RouterData
 from sqlmodel import Session
 
 from hitrec_app.db import session_scope
 from hitrec_app.models import Notification, Record, User
-from hitrec_app.services import accounts, notifications
+from hitrec_app.services import accounts, drafts, notifications
 from hitrec_app.state import account as account_state
 from hitrec_app.state import base as base_state
 from hitrec_app.state import challenges as challenge_state
+from hitrec_app.state import drafts as draft_state
 from hitrec_app.state import notifications as notification_state
 from hitrec_app.state import profile as profile_state
 from hitrec_app.state import records as record_state
@@ -294,3 +296,91 @@ def test_challenge_handlers_ignore_or_refuse_hostile_arguments(app_db, session):
     assert form.error == "The deadline is not a valid date and time."
     # "²" passes str.isdigit() but is no id: the challenge is created without a production.
     assert submit(form, {**good, "production": "²"}) is not None and form.error == ""
+
+
+@pytest.fixture
+def draft_db(app_db, monkeypatch):
+    """As `app_db`, for the draft states too."""
+    monkeypatch.setattr(draft_state, "session_scope", functools.partial(session_scope, url=app_db))
+    return app_db
+
+
+def _on_draft(state: rx.State, draft_id: int) -> None:
+    """Put `state` on the page /drafts/<draft_id>."""
+    state.router = RouterData(_page=PageData(params={"draft": str(draft_id)}))
+
+
+def test_draft_handlers_refuse_hostile_arguments_with_messages(draft_db, session):
+    owner, member = make_user(session, "olga"), make_user(session, "priya")
+    draft = drafts.create_draft(session=session, owner_id=owner.id, title="Tide tables")
+    drafts.invite(
+        session=session, actor_id=owner.id, draft_id=draft.id, username="priya", role="editor"
+    )
+    session.commit()
+    draft_id, member_id = draft.id, member.id
+    session.rollback()  # no open transaction while the handlers write
+
+    listing = _signed_in(session, owner, draft_state.DraftsListState)
+    create = draft_state.DraftsListState.create.fn
+    for value in (None, "title=T", [1], 5):
+        assert create(listing, value) is None and listing.error == "Title is required.", value
+    for value in HOSTILE:
+        assert create(listing, {"title": "", "challenge_id": value}) is None, value
+        assert listing.error in (draft_state.CHOOSE_CHALLENGE, "Title is required."), value
+    assert create(listing, {"title": "T", "challenge_id": "7x"}) is None
+    assert listing.error == draft_state.CHOOSE_CHALLENGE
+
+    state = _signed_in(session, owner, draft_state.DraftState)
+    _on_draft(state, draft_id)
+    fn = draft_state.DraftState
+    for value in HOSTILE:
+        fn.change_role.fn(state, value, "viewer")
+        assert state.error == draft_state.CHOOSE_MEMBER, value
+        fn.remove_member.fn(state, value)
+        assert state.error == draft_state.CHOOSE_MEMBER, value
+        asyncio.run(fn.view_snapshot.fn(state, value))
+        assert state.error == draft_state.CHOOSE_VERSION, value
+        asyncio.run(fn.restore_snapshot.fn(state, value))
+        assert state.error == draft_state.CHOOSE_VERSION, value
+    for role in (None, 3, [], {}, "", "admin", "Owner", "editor "):
+        fn.change_role.fn(state, member_id, role)
+        assert state.error == draft_state.CHOOSE_ROLE, role
+    for value in (None, "username=tomas", ["tomas"], 5):
+        assert fn.invite.fn(state, value) is None
+        assert state.error == "Enter the username of the person to invite.", value
+    make_user(session, "tomas")
+    session.commit()
+    for role in ("owner", "admin", "", "Editor", 3, True):
+        assert fn.invite.fn(state, {"username": "tomas", "role": role}) is None
+        assert state.error == draft_state.CHOOSE_ROLE, role
+    for value in (None, "name=v1", [1]):
+        assert asyncio.run(fn.take_snapshot.fn(state, value)) is None
+        assert state.error == "Version name is required.", value
+    assert drafts.get_role(session=session, draft_id=draft_id, user_id=member_id) == "editor"
+    assert [
+        m.username
+        for m in drafts.list_members(session=session, draft_id=draft_id, actor_id=owner.id)
+    ] == ["olga", "priya"]
+    session.rollback()
+
+    # Good values still work, ids as digits in a string too.
+    fn.change_role.fn(state, str(member_id), "viewer")
+    assert state.error == "" and state.message == "That member is now viewer."
+    assert [(m.username, m.role, m.is_me) for m in state.members] == [
+        ("olga", "owner", True),
+        ("priya", "viewer", False),
+    ]
+    assert fn.invite.fn(state, {"username": "tomas", "role": "viewer"}) is not None
+    assert state.message == "Invited tomas as viewer."
+    fn.remove_member.fn(state, member_id)
+    assert state.message == "Removed priya from the draft. Their authorship credit stays."
+
+    # Only the owner manages members, whatever the arguments.
+    other = _signed_in(session, make_user(session, "edgar"), draft_state.DraftState)
+    session.commit()
+    _on_draft(other, draft_id)
+    fn.change_role.fn(other, member_id, "owner")
+    assert other.error == "Only members of this draft can open it."
+    _on_draft(other, MAX_ID + 1)
+    fn.remove_member.fn(other, member_id)
+    assert other.error == draft_state.NO_DRAFT
