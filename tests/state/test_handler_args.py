@@ -6,6 +6,9 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import importlib
+import inspect
+import pkgutil
 
 import pytest
 import reflex as rx
@@ -384,3 +387,90 @@ def test_draft_handlers_refuse_hostile_arguments_with_messages(draft_db, session
     _on_draft(other, MAX_ID + 1)
     fn.remove_member.fn(other, member_id)
     assert other.error == draft_state.NO_DRAFT
+
+
+# --- every handler, generated ----------------------------------------------------------------
+# The list of handlers is read from the state classes, so a new handler is fuzzed the day it
+# is written: one that trusts its arguments (calls .get on a "form" that is a list, int() on an
+# id that is a word) raises here.
+
+
+def _state_classes() -> list[type[rx.State]]:
+    package = importlib.import_module("hitrec_app.state")
+    classes: list[type[rx.State]] = []
+    for info in pkgutil.iter_modules(package.__path__, "hitrec_app.state."):
+        module = importlib.import_module(info.name)
+        classes.extend(
+            obj
+            for obj in vars(module).values()
+            if isinstance(obj, type) and issubclass(obj, rx.State) and obj.__module__ == info.name
+        )
+    return classes
+
+
+def _handlers_with_arguments() -> list[tuple[type[rx.State], str]]:
+    found = []
+    for cls in _state_classes():
+        for name, handler in cls.event_handlers.items():
+            if name == "setvar":  # Reflex's own: it checks the var name itself
+                continue
+            params = list(inspect.signature(handler.fn).parameters)[1:]
+            if params:
+                found.append((cls, name))
+    return sorted(found, key=lambda pair: (pair[0].get_full_name(), pair[1]))
+
+
+HANDLERS = _handlers_with_arguments()
+
+
+def test_the_generated_list_finds_the_handlers_we_know():
+    names = {f"{cls.__name__}.{name}" for cls, name in HANDLERS}
+    assert {"RecordState.add_citation", "SubmitState.submit", "ChallengeFormState.submit"} <= names
+
+
+@pytest.fixture
+def every_state_db(monkeypatch, db_url):
+    """Point every state module's sessions (and the base state's) at the test database."""
+    scoped = functools.partial(session_scope, url=db_url)
+    for cls in _state_classes():
+        module = importlib.import_module(cls.__module__)
+        if hasattr(module, "session_scope"):
+            monkeypatch.setattr(module, "session_scope", scoped)
+    return db_url
+
+
+def _call(state: rx.State, cls: type[rx.State], name: str, value: object) -> None:
+    handler = cls.event_handlers[name]
+    nargs = len(inspect.signature(handler.fn).parameters) - 1
+    result = handler.fn(state, *([value] * nargs))
+    if inspect.iscoroutine(result):
+        asyncio.run(result)
+    elif inspect.isasyncgen(result):
+
+        async def drain() -> None:
+            async for _ in result:
+                pass
+
+        asyncio.run(drain())
+    elif inspect.isgenerator(result):
+        for _ in result:
+            pass
+
+
+@pytest.mark.parametrize(("cls", "name"), HANDLERS, ids=[f"{c.__name__}.{n}" for c, n in HANDLERS])
+@pytest.mark.parametrize("who", ["signed-out", "member"])
+def test_every_handler_survives_hostile_arguments(every_state_db, session, cls, name, who):
+    """Whatever a client sends, the handler answers (a message, or nothing) and never raises."""
+    if who == "member":
+        user = make_user(session, "fuzzer")
+        text_record(session, user, "Mine")
+        state = _signed_in(session, user, cls)
+    else:
+        root = rx.State(_reflex_internal_init=True)
+        state = root.get_substate(cls.get_full_name().split(".")[1:])
+    session.rollback()  # end the test's write transaction before the handlers write
+    for value in HOSTILE:
+        try:
+            _call(state, cls, name, value)
+        except Exception as err:
+            pytest.fail(f"{cls.__name__}.{name}({value!r}) raised {type(err).__name__}: {err}")
