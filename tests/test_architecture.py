@@ -22,8 +22,10 @@ def _files(folder: str) -> list[Path]:
     return sorted((PKG / folder).rglob("*.py"))
 
 
-@pytest.mark.parametrize("path", _files("services") + _files("models"), ids=lambda p: p.name)
-def test_services_and_models_never_import_reflex_state_or_pages(path):
+@pytest.mark.parametrize(
+    "path", _files("services") + _files("models") + _files("tasks"), ids=lambda p: p.name
+)
+def test_services_models_and_tasks_never_import_reflex_state_or_pages(path):
     bad = {
         n
         for n in _imports(path)

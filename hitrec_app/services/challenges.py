@@ -1,7 +1,7 @@
 """Challenges: hosts post them (draft -> open -> closed); the board lists them.
 
 A challenge past its deadline closes itself: `close_expired_challenges` closes every
-such challenge (the app runs it periodically, see `hitrec_app.state.challenges`), and
+such challenge (the app runs it periodically, see `hitrec_app.tasks.challenge_expiry`), and
 everything that accepts entries checks the deadline as well.
 """
 

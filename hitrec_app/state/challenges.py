@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import logging
 import math
 from datetime import UTC, datetime
 
@@ -18,43 +16,15 @@ from hitrec_app.services import challenges, records
 from hitrec_app.services.challenges import ChallengeInput
 from hitrec_app.services.errors import NotFound, ServiceError
 from hitrec_app.services.events import RoomEvent
-from hitrec_app.settings import settings
 from hitrec_app.state.args import as_bool, as_form, as_id, as_int, as_text
 from hitrec_app.state.base import AuthState
+from hitrec_app.tasks.challenge_expiry import sweep_expired
 
-log = logging.getLogger(__name__)
 ROOM_COUNTS_KEPT = 300  # recent heart/remix counts a challenge room carries
 
 
 def fmt_time(when: datetime | None) -> str:
     return when.strftime("%d %b %Y, %H:%M UTC") if when else ""
-
-
-def sweep_expired(now: datetime | None = None) -> list[int]:
-    """Close challenges past their deadline; returns their ids.
-
-    A cheap read first, so the usual case (nothing due) never takes the write lock.
-    The services' "challenge.closed" events reach open pages after the commit.
-    """
-    with session_scope() as session:
-        if not challenges.has_expired(session=session, now=now):
-            return []
-    with session_scope(write=True) as session:
-        return challenges.close_expired_challenges(session=session, now=now)
-
-
-async def expire_challenges_loop(interval: float | None = None) -> None:
-    """Lifespan task: close past-deadline challenges every `interval` seconds
-    (`HITREC_CHALLENGE_SWEEP_SECONDS`, default 30) even when nobody loads a page."""
-    every = interval if interval is not None else settings.challenge_sweep_seconds
-    while True:
-        try:
-            closed = await asyncio.to_thread(sweep_expired)
-            if closed:
-                log.info("closed past-deadline challenges %s", closed)
-        except Exception:
-            log.exception("closing past-deadline challenges failed")
-        await asyncio.sleep(every)
 
 
 def _board_item(item: challenges.BoardItem) -> dict:
