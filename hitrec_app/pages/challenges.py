@@ -208,6 +208,7 @@ def _controls() -> rx.Component:
         checkbox_field(
             "Never remixed yet",
             "never_remixed",
+            label_size="2",
             checked=s.never_remixed,
             on_change=s.set_never_remixed,
             id="never-remixed",

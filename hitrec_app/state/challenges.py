@@ -520,7 +520,6 @@ async def _push_count(event: RoomEvent, counts: Literal["hearts", "remixes"]) ->
     await rooms.push(ChallengeRoom, challenge_room(cid), apply)
 
 
-# TEMP: removed once state/records.py imports from args/display (state/records.py imports
-# `_param_id, _query_int, fmt_time` from here, state/notifications.py `fmt_time`, which is
-# imported above).
+# TEMP: removed once state/records.py imports from args/display (it imports
+# `_param_id, _query_int, fmt_time` from here; `fmt_time` is imported above).
 _param_id, _query_int = param_id, query_id
