@@ -20,12 +20,12 @@ from hitrec_app.state.challenges import (
     ChallengeFormState,
     ChallengeRoom,
     ChallengeState,
-    expire_challenges_loop,
 )
 from hitrec_app.state.drafts import DraftsListState, DraftState
 from hitrec_app.state.notifications import NotificationsState
 from hitrec_app.state.profile import ProfileState, PublicProfileState
 from hitrec_app.state.records import RecordRoom, RecordState, SubmitState
+from hitrec_app.tasks.challenge_expiry import expire_challenges_loop
 
 # Co-editing: the y-websocket route /collab/draft-{id} (and its token endpoint), mounted
 # into the backend; the sub-app's lifespan never runs there, so its server runs as a

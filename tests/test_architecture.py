@@ -74,8 +74,10 @@ def _reflex_layer(module: str) -> bool:
     return any(module == layer or module.startswith(layer + ".") for layer in REFLEX_LAYERS)
 
 
-@pytest.mark.parametrize("path", _files("services") + _files("models"), ids=lambda p: p.name)
-def test_services_and_models_never_import_reflex_state_or_pages(path):
+@pytest.mark.parametrize(
+    "path", _files("services") + _files("models") + _files("tasks"), ids=lambda p: p.name
+)
+def test_services_models_and_tasks_never_import_reflex_state_or_pages(path):
     bad = {
         n
         for n in _imports(path)

@@ -103,7 +103,7 @@ async def close_and_drain(ws: WebSocket, code: int, reason: str, wait: float) ->
         pass
 
 
-def _endpoint(server: CollabServer):  # noqa: ANN202
+def _endpoint(server: CollabServer):
     limits = server.limits
 
     async def collab_socket(ws: WebSocket) -> None:

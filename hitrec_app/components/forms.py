@@ -177,3 +177,36 @@ def upload_field(
         spacing="1",
         width="100%",
     )
+
+
+def checkbox_group(legend: str | rx.Var[str], *checkboxes: rx.Component) -> rx.Component:
+    """Several checkboxes (`checkbox_field`s) in a row under one legend."""
+    return rx.el.fieldset(
+        rx.el.legend(legend, style=_LABEL_STYLE),
+        rx.hstack(*checkboxes, spacing="4"),
+        style={"border": "none", "padding": 0},
+    )
+
+
+def choice_select(
+    label: str,
+    choices: Sequence[tuple[str, str]],
+    *,
+    value: str | rx.Var[str],
+    on_change: Any,
+    field_id: str,
+) -> rx.Component:
+    """A small labelled select that acts at once (sort order, filters), outside any form.
+
+    `choices` are (value, label) pairs; `on_change` gets the chosen value.
+    """
+    return rx.vstack(
+        rx.el.label(label, html_for=field_id, style={"fontSize": "var(--font-size-1)"}),
+        rx.select.root(
+            rx.select.trigger(id=field_id, aria_label=label),
+            rx.select.content(*[rx.select.item(text, value=v) for v, text in choices]),
+            value=value,
+            on_change=on_change,
+        ),
+        spacing="1",
+    )

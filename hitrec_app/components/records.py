@@ -10,6 +10,8 @@ from reflex.vars import ArrayVar, ObjectVar
 from reflex.vars.base import Var
 
 from hitrec_app import routes
+from hitrec_app.components.sections import grid_card
+from hitrec_app.state.rows import EntryRow
 
 if TYPE_CHECKING:
     from hitrec_app.state.records import GraphEdgeRow, GraphNodeRow
@@ -77,73 +79,60 @@ def safe_markdown(text: str | rx.Var[str], **props: Any) -> rx.Component:
     )
 
 
-def counter(icon: str, value, label: str) -> rx.Component:  # noqa: ANN001
+def counter(icon: str, value: int | rx.Var[int], label: str) -> rx.Component:
+    """A small count with its icon, read out as "<label>: <value>"."""
     return rx.hstack(
         rx.icon(icon, size=15, aria_hidden="true"),
         rx.text(value, size="2"),
         spacing="1",
         align="center",
-        aria_label=f"{label}: " + value.to(str),
+        aria_label=f"{label}: {value}",
         role="img",
         color="var(--gray-11)",
     )
 
 
-def entry_card(row, hearts=None, remixes=None) -> rx.Component:  # noqa: ANN001
+def entry_card(
+    row: ObjectVar[EntryRow],
+    hearts: rx.Var[int] | None = None,
+    remixes: rx.Var[int] | None = None,
+) -> rx.Component:
     """One record on a board; `hearts`/`remixes` may be live overrides of the row's counts."""
-    return rx.el.article(
-        rx.card(
-            rx.vstack(
-                rx.cond(
-                    row["thumb"] != "",
-                    rx.link(
-                        rx.image(
-                            src=rx.get_upload_url(row["thumb"].to(str)),
-                            alt="",
-                            width="100%",
-                            height="140px",
-                            object_fit="cover",
-                            border_radius="var(--radius-2)",
-                        ),
-                        href="/records/" + row["id"].to(str),
-                        tab_index=-1,
-                        aria_hidden="true",
-                        display="block",
-                        width="100%",
-                    ),
-                ),
-                rx.hstack(
-                    kind_badge(row["kind"]),
-                    rx.text(row["at"], size="1", color_scheme="gray"),
-                    justify="between",
+    return grid_card(
+        row.title,
+        rx.cond(
+            row.thumb != "",
+            rx.link(
+                rx.image(
+                    src=rx.get_upload_url(row.thumb),
+                    alt="",
                     width="100%",
+                    height="140px",
+                    object_fit="cover",
+                    border_radius="var(--radius-2)",
                 ),
-                rx.link(
-                    rx.heading(row["title"], size="3", as_="h3"),
-                    href="/records/" + row["id"].to(str),
-                ),
-                rx.cond(
-                    row["excerpt"] != "", rx.text(row["excerpt"], size="2", color_scheme="gray")
-                ),
-                rx.text(
-                    "by ", rx.link(row["author"], href="/u/" + row["username"].to(str)), size="2"
-                ),
-                rx.hstack(
-                    counter("heart", hearts if hearts is not None else row["hearts"], "hearts"),
-                    counter(
-                        "git-fork", remixes if remixes is not None else row["remixes"], "remixes"
-                    ),
-                    counter("message-circle", row["comments"], "comments"),
-                    spacing="4",
-                ),
-                spacing="2",
+                href=routes.record_url(row.id),
+                tab_index=-1,
+                aria_hidden="true",
+                display="block",
                 width="100%",
             ),
-            width="100%",
-            height="100%",
         ),
-        aria_label=row["title"].to(str),
-        style={"height": "100%"},
+        rx.hstack(
+            kind_badge(row.kind),
+            rx.text(row.at, size="1", color_scheme="gray"),
+            justify="between",
+            width="100%",
+        ),
+        rx.link(rx.heading(row.title, size="3", as_="h3"), href=routes.record_url(row.id)),
+        rx.cond(row.excerpt != "", rx.text(row.excerpt, size="2", color_scheme="gray")),
+        rx.text("by ", rx.link(row.author, href=routes.user_url(row.username)), size="2"),
+        rx.hstack(
+            counter("heart", row.hearts if hearts is None else hearts, "hearts"),
+            counter("git-fork", row.remixes if remixes is None else remixes, "remixes"),
+            counter("message-circle", row.comments, "comments"),
+            spacing="4",
+        ),
     )
 
 

@@ -2,97 +2,92 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import cast
+
 import reflex as rx
+from reflex.vars import ArrayVar, ObjectVar
 
 from hitrec_app import routes
-from hitrec_app.components.layout import error_callout, labelled_input, page
+from hitrec_app.components.dialogs import confirm_dialog
+from hitrec_app.components.forms import (
+    checkbox_field,
+    checkbox_group,
+    choice_select,
+    select_field,
+    text_area_field,
+    text_field,
+)
+from hitrec_app.components.layout import error_callout, page
 from hitrec_app.components.records import entry_card, kind_badge
+from hitrec_app.components.sections import CARD_COLUMNS, card_grid, grid_card, section
 from hitrec_app.state.base import AuthState
 from hitrec_app.state.challenges import (
     BoardRoom,
+    BoardRow,
     BoardState,
     ChallengeFormState,
     ChallengeRoom,
     ChallengeState,
+    ProductionRow,
 )
+from hitrec_app.state.rows import EntryRow, RecordLinkRow
+from hitrec_app.vocabulary import RECORD_KINDS
 
 STATUS_COLORS = {"open": "green", "closing soon": "orange", "closed": "gray", "draft": "blue"}
-KIND_CHOICES = ["text", "image", "audio", "video"]
+SORT_CHOICES = (("newest", "Newest"), ("hearts", "Most hearted"), ("remixes", "Most remixed"))
+KIND_FILTER_CHOICES = (("all", "All kinds"), *((k, k.capitalize()) for k in RECORD_KINDS))
+SEARCH_COLUMNS = rx.breakpoints(initial="1", sm="2", md="4")
 
 
-def status_badge(status) -> rx.Component:  # noqa: ANN001
+def status_badge(status: str | rx.Var[str]) -> rx.Component:
     return rx.badge(
         status, color_scheme=rx.match(status, *STATUS_COLORS.items(), "gray"), variant="surface"
     )
 
 
-def _challenge_card(item) -> rx.Component:  # noqa: ANN001
-    return rx.el.article(
-        rx.card(
-            rx.vstack(
-                rx.hstack(
-                    status_badge(item["status"]),
-                    rx.text(
-                        item["entries"].to(str)
-                        + rx.cond(item["entries"].to(int) == 1, " entry", " entries"),
-                        size="2",
-                        color_scheme="gray",
-                    ),
-                    justify="between",
-                    width="100%",
-                ),
-                rx.link(
-                    rx.heading(item["title"], size="4", as_="h3"),
-                    href="/challenges/" + item["id"].to(str),
-                ),
-                rx.text("hosted by ", item["host"], size="2", color_scheme="gray"),
-                rx.cond(item["deadline"] != "", rx.text("deadline: ", item["deadline"], size="2")),
-                rx.cond(
-                    item["money"] != "",
-                    rx.callout(item["money"], icon="hand-coins", size="1", color_scheme="amber"),
-                ),
-                rx.cond(
-                    item["latest"].to(list).length() > 0,
-                    rx.vstack(
-                        rx.text("Latest entries", size="1", weight="bold", color_scheme="gray"),
-                        rx.foreach(
-                            item["latest"].to(list[dict]),
-                            lambda e: rx.link(
-                                e["title"], href="/records/" + e["id"].to(str), size="2"
-                            ),
-                        ),
-                        spacing="1",
-                    ),
-                ),
-                spacing="2",
-                width="100%",
-            ),
+def _entries_line(count: int | rx.Var[int]) -> rx.Var[str]:
+    """ "1 entry", "3 entries"."""
+    return rx.cond(count == 1, f"{count} entry", f"{count} entries")
+
+
+def _record_link(row: ObjectVar[RecordLinkRow]) -> rx.Component:
+    return rx.link(row.title, href=routes.record_url(row.id), size="2")
+
+
+# --- the board -------------------------------------------------------------------------------
+
+
+def _challenge_card(item: ObjectVar[BoardRow]) -> rx.Component:
+    return grid_card(
+        item.title,
+        rx.hstack(
+            status_badge(item.status),
+            rx.text(_entries_line(item.entry_count), size="2", color_scheme="gray"),
+            justify="between",
             width="100%",
-            height="100%",
         ),
-        aria_label=item["title"].to(str),
+        rx.link(rx.heading(item.title, size="4", as_="h3"), href=routes.challenge_url(item.id)),
+        rx.text("hosted by ", item.host, size="2", color_scheme="gray"),
+        rx.cond(item.deadline != "", rx.text("deadline: ", item.deadline, size="2")),
+        rx.cond(
+            item.money != "",
+            rx.callout(item.money, icon="hand-coins", size="1", color_scheme="amber"),
+        ),
+        rx.cond(
+            item.latest.length() > 0,
+            rx.vstack(
+                rx.text("Latest entries", size="1", weight="bold", color_scheme="gray"),
+                rx.foreach(item.latest, _record_link),
+                spacing="1",
+            ),
+        ),
     )
 
 
-def _section(title: str, items, empty: str) -> rx.Component:  # noqa: ANN001
-    return rx.el.section(
-        rx.vstack(
-            rx.heading(title, size="5", as_="h2"),
-            rx.cond(
-                items.length() > 0,
-                rx.grid(
-                    rx.foreach(items, _challenge_card),
-                    columns=rx.breakpoints(initial="1", sm="2", md="3"),
-                    spacing="3",
-                    width="100%",
-                ),
-                rx.text(empty, color_scheme="gray"),
-            ),
-            width="100%",
-            spacing="3",
-        ),
-        aria_label=title,
-        style={"width": "100%"},
+def _board_section(title: str, items: ArrayVar[Sequence[BoardRow]], empty: str) -> rx.Component:
+    return section(
+        title, items, _challenge_card, empty=empty, columns=CARD_COLUMNS, landmark=True, spacing="3"
     )
 
 
@@ -123,19 +118,13 @@ def _search() -> rx.Component:
         ),
         rx.cond(
             BoardState.searched,
-            rx.vstack(
-                rx.heading("Search results", size="4", as_="h2"),
-                rx.cond(
-                    BoardState.results.length() > 0,
-                    rx.grid(
-                        rx.foreach(BoardState.results, lambda r: entry_card(r)),
-                        columns=rx.breakpoints(initial="1", sm="2", md="4"),
-                        spacing="3",
-                        width="100%",
-                    ),
-                    rx.text("No records match “", BoardState.query, "”.", color_scheme="gray"),
-                ),
-                width="100%",
+            section(
+                "Search results",
+                BoardState.results,
+                lambda row: entry_card(row),  # foreach wants a one-argument function
+                empty=f"No records match “{BoardState.query}”.",
+                columns=SEARCH_COLUMNS,
+                spacing="3",
             ),
         ),
         width="100%",
@@ -144,7 +133,7 @@ def _search() -> rx.Component:
 
 
 def board() -> rx.Component:
-    open_items = BoardRoom.items.to(list[dict])
+    items: ArrayVar[Sequence[BoardRow]] = BoardRoom.items
     return page(
         rx.vstack(
             rx.hstack(
@@ -156,7 +145,7 @@ def board() -> rx.Component:
                             rx.button(
                                 rx.icon("upload", size=16), "Submit a record", variant="soft"
                             ),
-                            href=routes.RECORD_NEW,
+                            href=routes.new_record_url(),
                         ),
                     ),
                     rx.cond(
@@ -175,20 +164,23 @@ def board() -> rx.Component:
             ),
             rx.text("Answer a prompt with a record, or remix someone else's.", color_scheme="gray"),
             _search(),
-            rx.cond(BoardState.drafts.length() > 0, _section("Your drafts", BoardState.drafts, "")),
-            _section(
+            rx.cond(
+                BoardState.drafts.length() > 0,
+                _board_section("Your drafts", BoardState.drafts, ""),
+            ),
+            _board_section(
                 "Closing soon",
-                open_items.filter(lambda i: i["status"] == "closing soon"),
+                items.filter(lambda i: i.status == "closing soon"),
                 "Nothing closes in the next two days.",
             ),
-            _section(
+            _board_section(
                 "Open",
-                open_items.filter(lambda i: i["status"] == "open"),
+                items.filter(lambda i: i.status == "open"),
                 "No open challenges right now.",
             ),
-            _section(
+            _board_section(
                 "Closed",
-                open_items.filter(lambda i: i["status"] == "closed"),
+                items.filter(lambda i: i.status == "closed"),
                 "No closed challenges yet.",
             ),
             spacing="5",
@@ -197,53 +189,32 @@ def board() -> rx.Component:
     )
 
 
+# --- a challenge's page ----------------------------------------------------------------------
+
+
 def _controls() -> rx.Component:
+    s = ChallengeState
     return rx.hstack(
-        rx.vstack(
-            rx.el.label(
-                "Sort by", html_for="sort-select", style={"fontSize": "var(--font-size-1)"}
-            ),
-            rx.select.root(
-                rx.select.trigger(id="sort-select", aria_label="Sort by"),
-                rx.select.content(
-                    rx.select.item("Newest", value="newest"),
-                    rx.select.item("Most hearted", value="hearts"),
-                    rx.select.item("Most remixed", value="remixes"),
-                ),
-                value=ChallengeState.sort,
-                on_change=ChallengeState.set_sort,
-            ),
-            spacing="1",
+        choice_select(
+            "Sort by", SORT_CHOICES, value=s.sort, on_change=s.set_sort, field_id="sort-select"
         ),
-        rx.vstack(
-            rx.el.label("Kind", html_for="kind-select", style={"fontSize": "var(--font-size-1)"}),
-            rx.select.root(
-                rx.select.trigger(id="kind-select", aria_label="Kind"),
-                rx.select.content(
-                    rx.select.item("All kinds", value="all"),
-                    *[rx.select.item(k.capitalize(), value=k) for k in KIND_CHOICES],
-                ),
-                value=rx.cond(ChallengeState.kind == "", "all", ChallengeState.kind),
-                on_change=ChallengeState.set_kind,
-            ),
-            spacing="1",
+        choice_select(
+            "Kind",
+            KIND_FILTER_CHOICES,
+            value=rx.cond(s.kind == "", "all", s.kind),
+            on_change=s.set_kind,
+            field_id="kind-select",
         ),
-        rx.el.label(
-            rx.hstack(
-                rx.checkbox(
-                    checked=ChallengeState.never_remixed,
-                    on_change=ChallengeState.set_never_remixed,
-                    id="never-remixed",
-                ),
-                rx.text("Never remixed yet", size="2"),
-                align="center",
-            ),
-            html_for="never-remixed",
+        checkbox_field(
+            "Never remixed yet",
+            "never_remixed",
+            label_size="2",
+            checked=s.never_remixed,
+            on_change=s.set_never_remixed,
+            id="never-remixed",
         ),
         rx.spacer(),
-        rx.text(
-            ChallengeState.total.to(str) + " shown by this filter", size="2", color_scheme="gray"
-        ),
+        rx.text(f"{s.total} shown by this filter", size="2", color_scheme="gray"),
         spacing="4",
         align="end",
         wrap="wrap",
@@ -252,27 +223,24 @@ def _controls() -> rx.Component:
 
 
 def _pager() -> rx.Component:
+    s = ChallengeState
     return rx.cond(
-        ChallengeState.pages > 1,
+        s.pages > 1,
         rx.el.nav(
             rx.hstack(
                 rx.button(
                     "Previous page",
-                    on_click=ChallengeState.go_page(ChallengeState.page - 1),
-                    disabled=ChallengeState.page <= 1,
+                    # mypy reads @rx.event as its EventNamespace class (the decorator's
+                    # __new__ overloads), so a handler called with an argument needs this:
+                    on_click=s.go_page(s.page - 1),  # type: ignore[operator]
+                    disabled=s.page <= 1,
                     variant="soft",
                 ),
-                rx.text(
-                    "Page ",
-                    ChallengeState.page.to(str),
-                    " of ",
-                    ChallengeState.pages.to(str),
-                    size="2",
-                ),
+                rx.text(f"Page {s.page} of {s.pages}", size="2"),
                 rx.button(
                     "Next page",
-                    on_click=ChallengeState.go_page(ChallengeState.page + 1),
-                    disabled=ChallengeState.page >= ChallengeState.pages,
+                    on_click=s.go_page(s.page + 1),  # type: ignore[operator]  # as above
+                    disabled=s.page >= s.pages,
                     variant="soft",
                 ),
                 align="center",
@@ -287,22 +255,56 @@ def _live_strip() -> rx.Component:
     return rx.el.section(
         rx.hstack(
             rx.badge("live", color_scheme="green"),
-            rx.text(
-                ChallengeRoom.entry_count.to(str)
-                + rx.cond(ChallengeRoom.entry_count == 1, " entry", " entries"),
-                weight="bold",
-                aria_live="polite",
-            ),
+            rx.text(_entries_line(ChallengeRoom.entry_count), weight="bold", aria_live="polite"),
             rx.text("· latest:", color_scheme="gray", size="2"),
-            rx.foreach(
-                ChallengeRoom.latest,
-                lambda e: rx.link(e["title"], href="/records/" + e["id"].to(str), size="2"),
-            ),
+            rx.foreach(ChallengeRoom.latest, _record_link),
             spacing="2",
             align="center",
             wrap="wrap",
         ),
         aria_label="Latest entries",
+    )
+
+
+def _live_entry(row: ObjectVar[EntryRow]) -> rx.Component:
+    """An entry card whose heart and remix counts follow the challenge's room."""
+    # mypy cannot pick the right overload of a dict field's class access (it says
+    # ArrayVar[Never]); the cast states what Reflex hands over.
+    hearts = cast(ObjectVar[dict[str, int]], ChallengeRoom.hearts)
+    remixes = cast(ObjectVar[dict[str, int]], ChallengeRoom.remixes)
+    return entry_card(
+        row,
+        hearts=rx.cond(hearts.contains(row.id), hearts[row.id], row.hearts),
+        remixes=rx.cond(remixes.contains(row.id), remixes[row.id], row.remixes),
+    )
+
+
+def _manage_buttons() -> rx.Component:
+    s = ChallengeState
+    return rx.hstack(
+        rx.cond(
+            s.state != "closed",
+            rx.link(
+                rx.button("Edit challenge", variant="outline"),
+                href=routes.challenge_edit_url(s.cid),
+            ),
+        ),
+        rx.cond(
+            s.state == "draft",
+            rx.button("Open challenge", on_click=s.open_challenge, color_scheme="green"),
+        ),
+        rx.cond(
+            s.state == "open",
+            confirm_dialog(
+                rx.button("Close challenge", color_scheme="red", variant="soft"),
+                title="Close this challenge?",
+                description="It will take no more entries.",
+                confirm="Close it",
+                cancel="Keep it open",
+                on_confirm=s.close_challenge,
+            ),
+        ),
+        spacing="3",
     )
 
 
@@ -327,8 +329,8 @@ def challenge_page() -> rx.Component:
                 ),
                 rx.text(
                     "hosted by ",
-                    rx.link(s.host_name, href="/u/" + s.host_username),
-                    rx.cond(s.deadline != "", " · deadline " + s.deadline, ""),
+                    rx.link(s.host_name, href=routes.user_url(s.host_username)),
+                    rx.cond(s.deadline != "", f" · deadline {s.deadline}", ""),
                     color_scheme="gray",
                 ),
                 rx.cond(
@@ -366,60 +368,10 @@ def challenge_page() -> rx.Component:
                         (s.state == "open") & (s.status != "closed") & AuthState.signed_in,
                         rx.link(
                             rx.button(rx.icon("upload", size=16), "Submit a record", size="3"),
-                            href="/records/new?challenge=" + s.cid.to(str),
+                            href=routes.new_record_url(challenge_id=s.cid),
                         ),
                     ),
-                    rx.cond(
-                        s.can_manage,
-                        rx.hstack(
-                            rx.cond(
-                                s.state != "closed",
-                                rx.link(
-                                    rx.button("Edit challenge", variant="outline"),
-                                    href="/challenges/" + s.cid.to(str) + "/edit",
-                                ),
-                            ),
-                            rx.cond(
-                                s.state == "draft",
-                                rx.button(
-                                    "Open challenge",
-                                    on_click=s.open_challenge,
-                                    color_scheme="green",
-                                ),
-                            ),
-                            rx.cond(
-                                s.state == "open",
-                                rx.alert_dialog.root(
-                                    rx.alert_dialog.trigger(
-                                        rx.button(
-                                            "Close challenge", color_scheme="red", variant="soft"
-                                        )
-                                    ),
-                                    rx.alert_dialog.content(
-                                        rx.alert_dialog.title("Close this challenge?"),
-                                        rx.alert_dialog.description(
-                                            "It will take no more entries."
-                                        ),
-                                        rx.hstack(
-                                            rx.alert_dialog.cancel(
-                                                rx.button("Keep it open", variant="soft")
-                                            ),
-                                            rx.alert_dialog.action(
-                                                rx.button(
-                                                    "Close it",
-                                                    color_scheme="red",
-                                                    on_click=s.close_challenge,
-                                                )
-                                            ),
-                                            spacing="3",
-                                            justify="end",
-                                        ),
-                                    ),
-                                ),
-                            ),
-                            spacing="3",
-                        ),
-                    ),
+                    rx.cond(s.can_manage, _manage_buttons()),
                     spacing="3",
                     wrap="wrap",
                 ),
@@ -427,31 +379,7 @@ def challenge_page() -> rx.Component:
                 rx.heading("Entries", size="6", as_="h2"),
                 _live_strip(),
                 _controls(),
-                rx.cond(
-                    s.entries.length() > 0,
-                    rx.grid(
-                        rx.foreach(
-                            s.entries,
-                            lambda row: entry_card(
-                                row,
-                                hearts=rx.cond(
-                                    ChallengeRoom.hearts.contains(row["key"]),
-                                    ChallengeRoom.hearts[row["key"].to(str)],
-                                    row["hearts"],
-                                ),
-                                remixes=rx.cond(
-                                    ChallengeRoom.remixes.contains(row["key"]),
-                                    ChallengeRoom.remixes[row["key"].to(str)],
-                                    row["remixes"],
-                                ),
-                            ),
-                        ),
-                        columns=rx.breakpoints(initial="1", sm="2", md="3"),
-                        spacing="3",
-                        width="100%",
-                    ),
-                    rx.text("No entries here yet.", color_scheme="gray"),
-                ),
+                card_grid(s.entries, _live_entry, empty="No entries here yet."),
                 _pager(),
                 spacing="4",
                 width="100%",
@@ -464,15 +392,11 @@ def challenge_page() -> rx.Component:
     )
 
 
-def _textarea(label: str, name: str, value, rows: str = "4", **props) -> rx.Component:  # noqa: ANN001
-    return rx.vstack(
-        rx.el.label(label, html_for=f"field-{name}", style={"fontWeight": 500}),
-        rx.text_area(
-            name=name, id=f"field-{name}", default_value=value, rows=rows, width="100%", **props
-        ),
-        spacing="1",
-        width="100%",
-    )
+# --- the challenge form ----------------------------------------------------------------------
+
+
+def _production_option(row: ObjectVar[ProductionRow]) -> tuple[rx.Var, rx.Var]:
+    return row.id, row.title
 
 
 def challenge_form() -> rx.Component:
@@ -488,67 +412,48 @@ def challenge_form() -> rx.Component:
                         as_="h1",
                     ),
                     error_callout(f.error),
-                    labelled_input(
+                    text_field(
                         "Title", "title", default_value=f.f_title, required=True, max_length=200
                     ),
-                    _textarea("Prompt", "prompt", f.f_prompt, required=True),
-                    _textarea("Instructions", "instructions", f.f_instructions, rows="3"),
-                    rx.el.fieldset(
-                        rx.el.legend("Accepted record kinds", style={"fontWeight": 500}),
-                        rx.hstack(
-                            *[
-                                rx.el.label(
-                                    rx.hstack(
-                                        rx.checkbox(
-                                            name=f"kind_{k}",
-                                            default_checked=f.f_kinds.contains(k),
-                                            id=f"kind-{k}",
-                                        ),
-                                        rx.text(k.capitalize()),
-                                        align="center",
-                                    ),
-                                    html_for=f"kind-{k}",
-                                )
-                                for k in KIND_CHOICES
-                            ],
-                            spacing="4",
-                        ),
-                        style={"border": "none", "padding": 0},
+                    text_area_field("Prompt", "prompt", default_value=f.f_prompt, required=True),
+                    text_area_field(
+                        "Instructions", "instructions", default_value=f.f_instructions, rows=3
                     ),
-                    labelled_input(
+                    checkbox_group(
+                        "Accepted record kinds",
+                        *[
+                            checkbox_field(
+                                k.capitalize(),
+                                f"kind_{k}",
+                                default_checked=f.f_kinds.contains(k),
+                                id=f"kind-{k}",
+                            )
+                            for k in RECORD_KINDS
+                        ],
+                    ),
+                    text_field(
                         "Deadline (UTC, optional)",
                         "deadline",
                         type="datetime-local",
                         default_value=f.f_deadline,
                     ),
-                    rx.vstack(
-                        rx.el.label(
-                            "Production (optional)",
-                            html_for="field-production",
-                            style={"fontWeight": 500},
-                        ),
-                        rx.el.select(
-                            rx.el.option("No production", value=""),
-                            rx.foreach(
-                                f.productions, lambda p: rx.el.option(p["title"], value=p["id"])
-                            ),
-                            name="production",
-                            id="field-production",
-                            default_value=f.f_production,
-                            style={"padding": "0.5em", "width": "100%"},
-                        ),
-                        spacing="1",
-                        width="100%",
+                    select_field(
+                        "Production (optional)",
+                        "production",
+                        f.productions,
+                        first=("", "No production"),
+                        option=_production_option,
+                        default_value=f.f_production,
                     ),
                     rx.hstack(
-                        labelled_input(
+                        text_field(
                             "Pool in dollars (optional)",
                             "pool",
                             default_value=f.f_pool,
                             inputmode="decimal",
                             placeholder="e.g. 1200",
                         ),
-                        labelled_input(
+                        text_field(
                             "Contributors' share in % (optional)",
                             "share",
                             default_value=f.f_share,
@@ -566,15 +471,11 @@ def challenge_form() -> rx.Component:
                     ),
                     rx.cond(
                         f.editing_id == 0,
-                        rx.el.label(
-                            rx.hstack(
-                                rx.checkbox(
-                                    name="publish", id="field-publish", default_checked=True
-                                ),
-                                rx.text("Open it for entries now (otherwise save as a draft)"),
-                                align="center",
-                            ),
-                            html_for="field-publish",
+                        checkbox_field(
+                            "Open it for entries now (otherwise save as a draft)",
+                            "publish",
+                            id="field-publish",
+                            default_checked=True,
                         ),
                     ),
                     rx.button(
@@ -588,6 +489,7 @@ def challenge_form() -> rx.Component:
                 ),
                 on_submit=f.submit,
                 aria_label="Challenge",
+                key=f.loads,
             ),
             rx.vstack(
                 rx.heading("Challenges", size="7", as_="h1"),

@@ -1,7 +1,7 @@
 """Challenges: hosts post them (draft -> open -> closed); the board lists them.
 
 A challenge past its deadline closes itself: `close_expired_challenges` closes every
-such challenge (the app runs it periodically, see `hitrec_app.state.challenges`), and
+such challenge (the app runs it periodically, see `hitrec_app.tasks.challenge_expiry`), and
 everything that accepts entries checks the deadline as well.
 """
 
@@ -244,7 +244,7 @@ def close_if_expired(
     return False
 
 
-def _expired(now: datetime):  # noqa: ANN202
+def _expired(now: datetime):
     return select(Challenge).where(
         Challenge.state == "open",
         Challenge.deadline.is_not(None),  # type: ignore[union-attr]

@@ -60,5 +60,5 @@ def _after_commit(session: OrmSession) -> None:
 
 
 @sa_event.listens_for(OrmSession, "after_soft_rollback")
-def _after_rollback(session: OrmSession, _previous_transaction) -> None:  # noqa: ANN001
+def _after_rollback(session: OrmSession, _previous_transaction) -> None:
     session.info.pop(_PENDING, None)

@@ -304,7 +304,7 @@ def _files_after_commit(session: OrmSession) -> None:
 
 
 @sa_event.listens_for(OrmSession, "after_soft_rollback")
-def _files_after_rollback(session: OrmSession, _previous_transaction) -> None:  # noqa: ANN001
+def _files_after_rollback(session: OrmSession, _previous_transaction) -> None:
     for relative in session.info.pop(_STORED, []):
         remove(relative)
     session.info.pop(_DOOMED, None)

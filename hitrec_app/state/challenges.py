@@ -2,112 +2,121 @@
 
 from __future__ import annotations
 
-import asyncio
-import logging
 import math
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Literal
 
 import reflex as rx
 
 from hitrec_app import routes
-from hitrec_app.db import session_scope
-from hitrec_app.models import User
-from hitrec_app.models.creative import RECORD_KINDS
+from hitrec_app.db import Session, session_scope
+from hitrec_app.models import Challenge, User
 from hitrec_app.realtime import rooms
 from hitrec_app.services import challenges, records
 from hitrec_app.services.challenges import ChallengeInput
-from hitrec_app.services.errors import NotFound, ServiceError
+from hitrec_app.services.errors import NotFound, ValidationError
 from hitrec_app.services.events import RoomEvent
-from hitrec_app.settings import settings
-from hitrec_app.state.args import as_bool, as_form, as_id, as_int, as_text
-from hitrec_app.state.base import AuthState
+from hitrec_app.state.args import as_bool, as_form, as_id, as_int, as_text, param_id
+from hitrec_app.state.base import AuthState, signed_in_page
+from hitrec_app.state.display import fmt_time
+from hitrec_app.state.rows import EntryRow, RecordLinkRow
+from hitrec_app.tasks.challenge_expiry import sweep_expired
+from hitrec_app.vocabulary import (
+    BOARD_ROOM,
+    HEART_COUNT,
+    LINEAGE_COUNT,
+    RECORD_KINDS,
+    RECORD_SORTS,
+    challenge_room,
+)
 
-log = logging.getLogger(__name__)
 ROOM_COUNTS_KEPT = 300  # recent heart/remix counts a challenge room carries
 
 
-def fmt_time(when: datetime | None) -> str:
-    return when.strftime("%d %b %Y, %H:%M UTC") if when else ""
+# --- view rows -----------------------------------------------------------------------------
 
 
-def sweep_expired(now: datetime | None = None) -> list[int]:
-    """Close challenges past their deadline; returns their ids.
+@dataclass(frozen=True)
+class BoardRow:
+    """A challenge as a card on the board."""
 
-    A cheap read first, so the usual case (nothing due) never takes the write lock.
-    The services' "challenge.closed" events reach open pages after the commit.
-    """
+    id: int
+    title: str
+    status: str  # "open", "closing soon", "closed", "draft"
+    host: str
+    deadline: str
+    entry_count: int
+    money: str
+    latest: list[RecordLinkRow]
+
+
+@dataclass(frozen=True)
+class ProductionRow:
+    """A production a challenge may be for (an option of the form's select)."""
+
+    id: int
+    title: str
+
+
+def _board_row(item: challenges.BoardItem) -> BoardRow:
+    return BoardRow(
+        id=item.id,
+        title=item.title,
+        status=item.status,
+        host=item.host_name,
+        deadline=fmt_time(item.deadline),
+        entry_count=item.entry_count,
+        money=item.money_line,
+        latest=[_link(e) for e in item.latest],
+    )
+
+
+def _link(entry: challenges.EntryPreview) -> RecordLinkRow:
+    return RecordLinkRow(id=entry.id, title=entry.title, kind=entry.kind)
+
+
+def _entry_row(row: records.EntryRow) -> EntryRow:
+    return EntryRow(
+        id=row.id,
+        title=row.title,
+        kind=row.kind,
+        author=row.author_name,
+        username=row.author_username,
+        thumb=row.thumbnail_path or "",
+        excerpt=row.excerpt,
+        hearts=row.hearts,
+        remixes=row.remixes,
+        comments=row.comments,
+        at=fmt_time(row.created_at),
+    )
+
+
+def _public_board() -> list[BoardRow]:
     with session_scope() as session:
-        if not challenges.has_expired(session=session, now=now):
-            return []
-    with session_scope(write=True) as session:
-        return challenges.close_expired_challenges(session=session, now=now)
+        return [_board_row(i) for i in challenges.board(session=session)]
 
 
-async def expire_challenges_loop(interval: float | None = None) -> None:
-    """Lifespan task: close past-deadline challenges every `interval` seconds
-    (`HITREC_CHALLENGE_SWEEP_SECONDS`, default 30) even when nobody loads a page."""
-    every = interval if interval is not None else settings.challenge_sweep_seconds
-    while True:
-        try:
-            closed = await asyncio.to_thread(sweep_expired)
-            if closed:
-                log.info("closed past-deadline challenges %s", closed)
-        except Exception:
-            log.exception("closing past-deadline challenges failed")
-        await asyncio.sleep(every)
-
-
-def _board_item(item: challenges.BoardItem) -> dict:
-    return {
-        "id": item.id,
-        "title": item.title,
-        "status": item.status,
-        "host": item.host_name,
-        "deadline": fmt_time(item.deadline),
-        "entries": item.entry_count,
-        "money": item.money_line,
-        "latest": [{"id": e.id, "title": e.title, "kind": e.kind} for e in item.latest],
-    }
-
-
-def _public_board() -> list[dict]:
-    with session_scope() as session:
-        return [_board_item(i) for i in challenges.board(session=session)]
-
-
-def _entry(row: records.EntryRow) -> dict:
-    return {
-        "id": row.id,
-        "key": str(row.id),
-        "title": row.title,
-        "kind": row.kind,
-        "author": row.author_name,
-        "username": row.author_username,
-        "thumb": row.thumbnail_path or "",
-        "excerpt": row.excerpt,
-        "hearts": row.hearts,
-        "remixes": row.remixes,
-        "comments": row.comments,
-        "at": fmt_time(row.created_at),
-    }
+# --- the board -----------------------------------------------------------------------------
 
 
 class BoardRoom(rx.SharedState):
     """The public board: open, closing soon and recently closed challenges."""
 
-    items: list[dict] = []
+    items: rx.Field[list[BoardRow]] = rx.field(default_factory=list)
 
     @rx.event
     async def join(self):
         sweep_expired()
-        room = await rooms.join(self, challenges.BOARD_ROOM)
+        room = await rooms.join(self, BOARD_ROOM)
         room.items = _public_board()
 
 
 class BoardState(AuthState):
-    drafts: list[dict] = []
+    drafts: rx.Field[list[BoardRow]] = rx.field(default_factory=list)
     query: str = ""
-    results: list[dict] = []
+    results: rx.Field[list[EntryRow]] = rx.field(default_factory=list)
     searched: bool = False
 
     @rx.event
@@ -118,7 +127,7 @@ class BoardState(AuthState):
         if user is not None and challenges.is_host(user):
             with session_scope() as session:
                 self.drafts = [
-                    _board_item(i)
+                    _board_row(i)
                     for i in challenges.board(session=session, viewer=user)
                     if i.state == "draft"
                 ]
@@ -128,9 +137,12 @@ class BoardState(AuthState):
         self.query = str(as_form(form_data).get("q", ""))[:100]
         with session_scope() as session:
             self.results = [
-                _entry(r) for r in records.search_records(session=session, query=self.query)
+                _entry_row(r) for r in records.search_records(session=session, query=self.query)
             ]
         self.searched = self.query.strip() != ""
+
+
+# --- a challenge's page ----------------------------------------------------------------------
 
 
 class ChallengeRoom(rx.SharedState):
@@ -141,14 +153,14 @@ class ChallengeRoom(rx.SharedState):
     """
 
     entry_count: int = 0
-    latest: list[dict] = []
-    hearts: dict[str, int] = {}
-    remixes: dict[str, int] = {}
+    latest: rx.Field[list[RecordLinkRow]] = rx.field(default_factory=list)
+    hearts: rx.Field[dict[str, int]] = rx.field(default_factory=dict)
+    remixes: rx.Field[dict[str, int]] = rx.field(default_factory=dict)
     status: str = ""
 
     @rx.event
     async def join(self):
-        cid = _param_id(self)
+        cid = param_id(self)
         if cid is None:
             return
         auth = await self.get_state(AuthState)
@@ -158,7 +170,7 @@ class ChallengeRoom(rx.SharedState):
                 challenges.get_challenge(session=session, challenge_id=cid, viewer=viewer)
             except NotFound:
                 return
-        room = await rooms.join(self, challenges.challenge_room(cid))
+        room = await rooms.join(self, challenge_room(cid))
         _fill_room(room, cid)
 
 
@@ -166,19 +178,10 @@ def _fill_room(room: ChallengeRoom, cid: int) -> None:
     with session_scope() as session:
         room.entry_count = challenges.entry_counts(session=session, challenge_ids=[cid]).get(cid, 0)
         room.latest = [
-            {"id": e.id, "title": e.title, "kind": e.kind}
-            for e in challenges.latest_entries(session=session, challenge_id=cid, limit=5)
+            _link(e) for e in challenges.latest_entries(session=session, challenge_id=cid, limit=5)
         ]
         challenge = challenges.find_challenge(session=session, challenge_id=cid)
         room.status = challenges.effective_status(challenge) if challenge else ""
-
-
-def _param_id(state: rx.State, name: str = "id") -> int | None:
-    return as_id(state.router.page.params.get(name, ""))
-
-
-def _query_int(state: rx.State, name: str) -> int | None:
-    return as_id(state.router.url.query_parameters.get(name, ""))
 
 
 class ChallengeState(AuthState):
@@ -187,7 +190,7 @@ class ChallengeState(AuthState):
     title: str = ""
     prompt: str = ""
     instructions: str = ""
-    kinds: list[str] = []
+    kinds: rx.Field[list[str]] = rx.field(default_factory=list)
     state: str = ""
     status: str = ""
     host_name: str = ""
@@ -196,7 +199,7 @@ class ChallengeState(AuthState):
     money: str = ""
     production: str = ""
     can_manage: bool = False
-    entries: list[dict] = []
+    entries: rx.Field[list[EntryRow]] = rx.field(default_factory=list)
     sort: str = "newest"
     kind: str = ""
     never_remixed: bool = False
@@ -215,7 +218,7 @@ class ChallengeState(AuthState):
                 never_remixed=self.never_remixed,
                 page=self.page,
             )
-        self.entries = [_entry(r) for r in result.rows]
+        self.entries = [_entry_row(r) for r in result.rows]
         self.page, self.pages, self.total = result.page, result.pages, result.total
 
     def _load_challenge(self, viewer: User | None) -> None:
@@ -247,7 +250,7 @@ class ChallengeState(AuthState):
         self.error = ""
         self.found = False
         self.entries = []
-        cid = _param_id(self)
+        cid = param_id(self)
         if cid is None:
             return
         sweep_expired()
@@ -262,7 +265,7 @@ class ChallengeState(AuthState):
     @rx.event
     def set_sort(self, value: str):
         value = as_text(value)
-        if value in records.SORTS:
+        if value in RECORD_SORTS:
             self.sort, self.page = value, 1
             self._load_entries()
 
@@ -290,23 +293,23 @@ class ChallengeState(AuthState):
         self.page = number  # the service clamps it to the last page
         self._load_entries()
 
-    def _manage(self, action) -> None:  # noqa: ANN001
-        self.error = ""
-        try:
-            user = self._require_user()
-            with session_scope(write=True) as session:
-                action(session=session, actor_id=user.id, challenge_id=self.cid)
-            self._load_challenge(user)
-        except (ServiceError, PermissionError) as err:
-            self.error = str(err)
-
     @rx.event
     def open_challenge(self):
-        self._manage(challenges.open_challenge)
+        self._change(challenges.open_challenge)
 
     @rx.event
     def close_challenge(self):
-        self._manage(challenges.close_challenge)
+        self._change(challenges.close_challenge)
+
+    def _change(self, change: Callable[..., Challenge]) -> None:
+        """Open or close this challenge as the signed-in user; then show it as it is now."""
+        done = self._write(
+            lambda session, user: (
+                change(session=session, actor_id=user.id or 0, challenge_id=self.cid).id
+            )
+        )
+        if done is not None:
+            self._load_challenge(done.user)
 
 
 # --- the challenge form (new and edit) ---------------------------------------------------
@@ -320,7 +323,7 @@ def _parse_deadline(raw: str) -> datetime | None:
         value = datetime.fromisoformat(raw)
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
     except (ValueError, OverflowError) as err:
-        raise challenges.ValidationError("The deadline is not a valid date and time.") from err
+        raise ValidationError("The deadline is not a valid date and time.") from err
 
 
 def _parse_money(raw: str) -> int | None:
@@ -332,7 +335,7 @@ def _parse_money(raw: str) -> int | None:
     except ValueError:
         dollars = math.nan
     if not math.isfinite(dollars):  # also "nan", "inf" and "1e999"
-        raise challenges.ValidationError("The pool must be an amount in dollars, e.g. 1200.")
+        raise ValidationError("The pool must be an amount in dollars, e.g. 1200.")
     return round(dollars * 100)
 
 
@@ -345,7 +348,7 @@ def _parse_percent(raw: str) -> int | None:
     except ValueError:
         percent = math.nan
     if not math.isfinite(percent):
-        raise challenges.ValidationError("The contributors' share must be a percentage.")
+        raise ValidationError("The contributors' share must be a percentage.")
     return round(percent * 100)
 
 
@@ -354,45 +357,47 @@ class ChallengeFormState(AuthState):
     f_title: str = ""
     f_prompt: str = ""
     f_instructions: str = ""
-    f_kinds: list[str] = list(RECORD_KINDS)
+    f_kinds: rx.Field[list[str]] = rx.field(default_factory=lambda: list(RECORD_KINDS))
     f_deadline: str = ""
     f_production: str = ""
     f_pool: str = ""
     f_share: str = ""
-    productions: list[dict[str, str]] = []
+    productions: rx.Field[list[ProductionRow]] = rx.field(default_factory=list)
     allowed: bool = False
     error: str = ""
+    # Bumped by every load and used as the form's key: the form is drawn anew with the
+    # loaded values (inputs read `default_value` only when they are first drawn).
+    loads: int = 0
 
     @rx.event
-    def load(self):
-        user = self._current_user()
-        self._show(user)
-        if user is None:
-            return rx.redirect(routes.sign_in_url(self.router.url.path))
+    @signed_in_page()
+    def load(self, user: User):
         self.error = ""
+        self.loads += 1
         self.allowed = challenges.is_host(user)
         with session_scope() as session:
             self.productions = [
-                {"id": str(p.id), "title": p.title} for p in challenges.productions(session=session)
+                ProductionRow(id=p.id or 0, title=p.title)
+                for p in challenges.productions(session=session)
             ]
-        cid = _param_id(self)
+        cid = param_id(self)
         self.editing_id = cid or 0
         self.f_title = self.f_prompt = self.f_instructions = ""
         self.f_deadline = self.f_production = self.f_pool = self.f_share = ""
         self.f_kinds = list(RECORD_KINDS)
         if cid is None:
-            return None
+            return
         with session_scope() as session:
             try:
                 c = challenges.get_challenge(session=session, challenge_id=cid, viewer=user)
             except NotFound:
                 self.allowed = False
                 self.error = "That challenge does not exist."
-                return None
+                return
         self.allowed = challenges.can_manage(user, c)
         if not self.allowed:
             self.error = "Only the challenge's host can edit it."
-            return None
+            return
         self.f_title, self.f_prompt, self.f_instructions = c.title, c.prompt, c.instructions
         self.f_kinds = challenges.accepted_kinds(c)
         self.f_deadline = c.deadline.strftime("%Y-%m-%dT%H:%M") if c.deadline else ""
@@ -401,11 +406,23 @@ class ChallengeFormState(AuthState):
         self.f_share = (
             f"{c.contributors_share_bps / 100:g}" if c.contributors_share_bps is not None else ""
         )
-        return None
+
+    def _input(self) -> ChallengeInput:
+        """The fields as the service takes them; a ValidationError for an unreadable one."""
+        production = self.f_production if self.f_production not in ("", "none") else ""
+        return ChallengeInput(
+            title=self.f_title,
+            prompt=self.f_prompt,
+            instructions=self.f_instructions,
+            accepted_kinds=tuple(self.f_kinds),
+            deadline=_parse_deadline(self.f_deadline),
+            production_id=as_id(production),
+            pool_cents=_parse_money(self.f_pool),
+            contributors_share_bps=_parse_percent(self.f_share),
+        )
 
     @rx.event
     def submit(self, form_data: dict):
-        self.error = ""
         form_data = as_form(form_data)
         self.f_title = str(form_data.get("title", ""))
         self.f_prompt = str(form_data.get("prompt", ""))
@@ -417,34 +434,22 @@ class ChallengeFormState(AuthState):
         self.f_kinds = [
             k for k in RECORD_KINDS if form_data.get(f"kind_{k}") in ("on", True, "true")
         ]
-        try:
-            user = self._require_user()
-            production = self.f_production if self.f_production not in ("", "none") else ""
-            data = ChallengeInput(
-                title=self.f_title,
-                prompt=self.f_prompt,
-                instructions=self.f_instructions,
-                accepted_kinds=tuple(self.f_kinds),
-                deadline=_parse_deadline(self.f_deadline),
-                production_id=as_id(production),
-                pool_cents=_parse_money(self.f_pool),
-                contributors_share_bps=_parse_percent(self.f_share),
-            )
-            publish = str(form_data.get("publish", "")) in ("on", "true", "True")
-            with session_scope(write=True) as session:
-                if self.editing_id:
-                    c = challenges.update_challenge(
-                        session=session, actor_id=user.id, challenge_id=self.editing_id, data=data
-                    )
-                else:
-                    c = challenges.create_challenge(
-                        session=session, actor_id=user.id, data=data, publish=publish
-                    )
-                cid = c.id
-        except (ServiceError, PermissionError) as err:
-            self.error = str(err)
-            return None
-        return rx.redirect(routes.challenge_url(cid or 0))
+        publish = str(form_data.get("publish", "")) in ("on", "true", "True")
+
+        def save(session: Session, user: User) -> int:
+            data = self._input()
+            if self.editing_id:
+                challenge = challenges.update_challenge(
+                    session=session, actor_id=user.id or 0, challenge_id=self.editing_id, data=data
+                )
+            else:
+                challenge = challenges.create_challenge(
+                    session=session, actor_id=user.id or 0, data=data, publish=publish
+                )
+            return challenge.id or 0
+
+        done = self._write(save)
+        return None if done is None else rx.redirect(routes.challenge_url(done.value))
 
 
 # --- live updates --------------------------------------------------------------------------
@@ -456,7 +461,7 @@ async def _refresh_board() -> None:
     def apply(room: BoardRoom) -> None:
         room.items = items
 
-    await rooms.push(BoardRoom, challenges.BOARD_ROOM, apply)
+    await rooms.push(BoardRoom, BOARD_ROOM, apply)
 
 
 def _challenge_of(event: RoomEvent) -> int | None:
@@ -471,7 +476,7 @@ async def _on_entries_changed(event: RoomEvent) -> None:
     cid = _challenge_of(event)
     if cid is None:
         return
-    token = challenges.challenge_room(cid)
+    token = challenge_room(cid)
     await rooms.push(ChallengeRoom, token, lambda room: _fill_room(room, cid))
 
     def reload(state: ChallengeState) -> None:
@@ -496,27 +501,24 @@ def _remember(counts: dict[str, int], key: str, value: int) -> dict[str, int]:
     return fresh
 
 
-@rooms.on("heart.count")
+@rooms.on(HEART_COUNT)
 async def _on_heart(event: RoomEvent) -> None:
-    cid = _challenge_of(event)
-    if cid is None:
-        return
-    key, value = str(event.data["record_id"]), int(event.data["hearts"])
-
-    def apply(room: ChallengeRoom) -> None:
-        room.hearts = _remember(room.hearts, key, value)
-
-    await rooms.push(ChallengeRoom, challenges.challenge_room(cid), apply)
+    await _push_count(event, "hearts")
 
 
-@rooms.on("lineage.count")
+@rooms.on(LINEAGE_COUNT)
 async def _on_remix_count(event: RoomEvent) -> None:
+    await _push_count(event, "remixes")
+
+
+async def _push_count(event: RoomEvent, counts: Literal["hearts", "remixes"]) -> None:
+    """One entry's new count (the event's `counts` value) to its challenge's room."""
     cid = _challenge_of(event)
     if cid is None:
         return
-    key, value = str(event.data["record_id"]), int(event.data["remixes"])
+    key, value = str(event.data["record_id"]), int(event.data[counts])
 
     def apply(room: ChallengeRoom) -> None:
-        room.remixes = _remember(room.remixes, key, value)
+        setattr(room, counts, _remember(getattr(room, counts), key, value))
 
-    await rooms.push(ChallengeRoom, challenges.challenge_room(cid), apply)
+    await rooms.push(ChallengeRoom, challenge_room(cid), apply)

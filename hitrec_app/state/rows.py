@@ -24,3 +24,20 @@ class RecordLinkRow:
     title: str
     kind: str
     withdrawn: bool = False
+
+
+@dataclass(frozen=True)
+class EntryRow:
+    """A record shown as a card on a board (a challenge's entries, search results)."""
+
+    id: int
+    title: str
+    kind: str
+    author: str
+    username: str
+    thumb: str  # upload path of its thumbnail, '' for none
+    excerpt: str
+    hearts: int
+    remixes: int
+    comments: int
+    at: str

@@ -229,3 +229,26 @@ def test_a_challenge_closes_itself_at_its_deadline_on_pages_left_open(new_contex
     expect(
         board.get_by_role("region", name="Closing soon").get_by_role("article", name="Last call")
     ).to_have_count(0)
+
+
+def test_edit_form_shows_the_challenge_reached_by_a_link(page: Page):
+    """The edit form shows the challenge being edited, not what the form last held: saving
+    it must never overwrite one challenge with another's fields."""
+    sign_in(page, "maya")
+    page.goto("/challenges/new")
+    expect(page.get_by_role("option", name="Lighthouse: a short film")).to_be_attached()
+    page.get_by_label("Title", exact=True).fill("Harbour lights")
+    page.get_by_label("Prompt", exact=True).fill("What do the harbour lights say?")
+    page.get_by_role("button", name="Post challenge").click()
+    expect(page.get_by_role("heading", name="Harbour lights", level=1)).to_be_visible()
+    # Through links only (no reload), to another challenge's edit form.
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Challenges").click()
+    page.get_by_role("link", name="The lighthouse at the end of the world").first.click()
+    page.get_by_role("link", name="Edit challenge").click()
+    expect(page.get_by_role("heading", name="Edit challenge", level=1)).to_be_visible()
+    expect(page.get_by_label("Title", exact=True)).to_have_value(
+        "The lighthouse at the end of the world"
+    )
+    expect(page.get_by_label("Prompt", exact=True)).not_to_have_value(
+        "What do the harbour lights say?"
+    )

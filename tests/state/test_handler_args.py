@@ -26,7 +26,7 @@ from hitrec_app.state import notifications as notification_state
 from hitrec_app.state import profile as profile_state
 from hitrec_app.state import records as record_state
 from hitrec_app.state.args import BAD_ID, MAX_ID, as_bool, as_form, as_id, as_int, as_text
-from hitrec_app.state.rows import RecordLinkRow
+from hitrec_app.state.rows import EntryRow, RecordLinkRow
 from tests.factories import PASSWORD, make_user, text_record
 
 # What a hostile client might send where an id or a form belongs.
@@ -283,6 +283,12 @@ def test_challenge_handlers_ignore_or_refuse_hostile_arguments(app_db, session):
     for value in (None, "q", [1], {"q": ["x"]}):
         challenge_state.BoardState.search.fn(board, value)
         assert board.results == [] and not board.searched
+    # A good search hands the page typed rows.
+    found = text_record(session, host, "Rain at night")
+    session.commit()
+    challenge_state.BoardState.search.fn(board, {"q": "Rain"})
+    assert board.searched and [(r.id, r.title) for r in board.results] == [(found.id, found.title)]
+    assert isinstance(board.results[0], EntryRow) and board.results[0].username == "hosty"
 
     form = _signed_in(session, host, challenge_state.ChallengeFormState)
     submit = challenge_state.ChallengeFormState.submit.fn

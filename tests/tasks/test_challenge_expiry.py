@@ -11,15 +11,15 @@ import pytest
 from hitrec_app.db import session_scope
 from hitrec_app.models import Challenge, utcnow
 from hitrec_app.services import events
-from hitrec_app.state import challenges as challenge_state
+from hitrec_app.tasks import challenge_expiry
 from tests.factories import make_user, open_challenge
 
 
 @pytest.fixture
 def app_db(monkeypatch, db_url):
-    """Point the state module's sessions at the test database."""
+    """Point the task module's sessions at the test database."""
     monkeypatch.setattr(
-        challenge_state, "session_scope", functools.partial(session_scope, url=db_url)
+        challenge_expiry, "session_scope", functools.partial(session_scope, url=db_url)
     )
     return db_url
 
@@ -31,8 +31,8 @@ def test_a_sweep_closes_due_challenges_and_announces_them(app_db, session):
     seen: list[events.RoomEvent] = []
     unsubscribe = events.subscribe(seen.append)
     try:
-        assert challenge_state.sweep_expired() == []  # nothing due yet
-        assert challenge_state.sweep_expired(now=utcnow() + timedelta(minutes=2)) == [due.id]
+        assert challenge_expiry.sweep_expired() == []  # nothing due yet
+        assert challenge_expiry.sweep_expired(now=utcnow() + timedelta(minutes=2)) == [due.id]
     finally:
         unsubscribe()
     assert [(e.kind, e.data["challenge_id"]) for e in seen] == [("challenge.closed", due.id)]
@@ -55,8 +55,8 @@ def test_the_loop_keeps_sweeping_after_a_failure_and_stops_when_cancelled(monkey
                 raise RuntimeError("database went away")
             return []
 
-        monkeypatch.setattr(challenge_state, "sweep_expired", sweep)
-        task = asyncio.create_task(challenge_state.expire_challenges_loop(interval=0.001))
+        monkeypatch.setattr(challenge_expiry, "sweep_expired", sweep)
+        task = asyncio.create_task(challenge_expiry.expire_challenges_loop(interval=0.001))
         await third.wait()
         task.cancel()
         with pytest.raises(asyncio.CancelledError):
