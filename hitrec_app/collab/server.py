@@ -21,8 +21,8 @@ from hitrec_app.collab.committer import Committer
 from hitrec_app.collab.room import Limits, Peer, Persist, Room
 from hitrec_app.collab.tokens import TOKEN_TTL_SECONDS, UsedTokens
 from hitrec_app.db import session_scope
-from hitrec_app.models import User
 from hitrec_app.services import accounts, drafts, events
+from hitrec_app.vocabulary import DRAFT_MEMBER_CHANGED, SESSION_REVOKED
 
 log = logging.getLogger(__name__)
 
@@ -117,10 +117,10 @@ class CollabServer:
             role = drafts.get_role(session=session, draft_id=draft_id, user_id=user_id)
             if role is None:
                 raise CloseConnection(cc.FORBIDDEN, "Only members of this draft can open it.")
-            user = session.get(User, user_id)
-            if user is None:
+            name = accounts.shown_name(session=session, user_id=user_id)
+            if name is None:
                 raise CloseConnection(cc.UNAUTHORIZED, "That account no longer exists.")
-            return role, user.display_name or user.username
+            return role, name
 
     async def open(self, draft_id: int, peer: Peer, generation: int) -> Room:
         async with self._lock(draft_id):
@@ -222,9 +222,9 @@ class CollabServer:
 
     def _on_event(self, event: events.RoomEvent) -> None:
         # Delivered after the commit, on whatever thread committed.
-        if event.kind == drafts.MEMBER_CHANGED:
+        if event.kind == DRAFT_MEMBER_CHANGED:
             handler = self._member_changed
-        elif event.kind == accounts.SESSION_REVOKED:
+        elif event.kind == SESSION_REVOKED:
             handler = self._session_revoked
         else:
             return

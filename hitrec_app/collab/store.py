@@ -14,8 +14,7 @@ from sqlmodel import Session, select
 
 from hitrec_app.collab.document import SERVER, DraftDocument
 from hitrec_app.models import Draft, DraftSnapshot, DraftUpdate, utcnow
-
-HISTORY_KINDS = ("auto", "named", "restore")
+from hitrec_app.vocabulary import HISTORY_KINDS
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from sqlmodel import Session, select
 
+from hitrec_app import routes
 from hitrec_app.models import Challenge, Record, User
 
 
@@ -22,7 +23,9 @@ def recent_activity(*, session: Session, limit: int = 12) -> list[ActivityItem]:
     for user in session.exec(select(User).order_by(User.created_at.desc()).limit(limit)):  # type: ignore[attr-defined]
         items.append(
             ActivityItem(
-                user.created_at, f"{user.display_name} joined the studio", f"/u/{user.username}"
+                user.created_at,
+                f"{user.display_name} joined the studio",
+                routes.user_url(user.username),
             )
         )
     challenges = session.exec(
@@ -37,7 +40,7 @@ def recent_activity(*, session: Session, limit: int = 12) -> list[ActivityItem]:
             ActivityItem(
                 challenge.created_at,
                 f"{host.display_name} posted the challenge “{challenge.title}”",
-                f"/challenges/{challenge.id}",
+                routes.challenge_url(challenge.id or 0),
             )
         )
     records = session.exec(
@@ -52,7 +55,7 @@ def recent_activity(*, session: Session, limit: int = 12) -> list[ActivityItem]:
             ActivityItem(
                 record.created_at,
                 f"{author.display_name} submitted the {record.kind} record “{record.title}”",
-                f"/records/{record.id}",
+                routes.record_url(record.id or 0),
             )
         )
     items.sort(key=lambda item: item.at, reverse=True)

@@ -14,18 +14,21 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from hitrec_app.models import Challenge, Production, Record, User, utcnow
-from hitrec_app.models.creative import RECORD_KINDS
 from hitrec_app.services import events
 from hitrec_app.services.errors import NotFound, PermissionDenied, ValidationError
 from hitrec_app.services.validation import clean_text
+from hitrec_app.vocabulary import (
+    BOARD_ROOM,
+    CHALLENGE_CLOSED,
+    CHALLENGE_OPENED,
+    CHALLENGE_UPDATED,
+    HOST_ROLES,
+    RECORD_KINDS,
+    TOTAL_BPS,
+    challenge_room,
+)
 
-HOST_ROLES = ("host", "admin")
 CLOSING_SOON = timedelta(hours=48)
-BOARD_ROOM = "board"
-
-
-def challenge_room(challenge_id: int) -> str:
-    return f"challenge-{challenge_id}"
 
 
 @dataclass(frozen=True)
@@ -120,7 +123,7 @@ def _clean(data: ChallengeInput, *, session: Session, now: datetime) -> dict:
         raise ValidationError("The pool cannot be negative.")
     if data.pool_cents is not None and data.pool_cents > 10**11:
         raise ValidationError("The pool is implausibly large.")
-    if share is not None and not 0 <= share <= 10_000:
+    if share is not None and not 0 <= share <= TOTAL_BPS:
         raise ValidationError("The contributors' share must be between 0% and 100%.")
     if data.pool_cents is not None and share is None:
         raise ValidationError("When there is a pool, say what share goes to contributors.")
@@ -167,7 +170,7 @@ def create_challenge(
     session.add(challenge)
     session.flush()
     if publish:
-        events.publish(session, BOARD_ROOM, "challenge.opened", {"challenge_id": challenge.id})
+        events.publish(session, BOARD_ROOM, CHALLENGE_OPENED, {"challenge_id": challenge.id})
     return challenge
 
 
@@ -186,7 +189,7 @@ def update_challenge(
     events.publish(
         session,
         challenge_room(challenge.id or 0),
-        "challenge.updated",
+        CHALLENGE_UPDATED,
         {"challenge_id": challenge.id},
     )
     return challenge
@@ -204,7 +207,7 @@ def open_challenge(*, session: Session, actor_id: int, challenge_id: int) -> Cha
     events.publish(
         session,
         challenge_room(challenge.id or 0),
-        "challenge.opened",
+        CHALLENGE_OPENED,
         {"challenge_id": challenge.id},
     )
     return challenge
@@ -228,7 +231,7 @@ def _close(session: Session, challenge: Challenge, when: datetime) -> None:
     events.publish(
         session,
         challenge_room(challenge.id or 0),
-        "challenge.closed",
+        CHALLENGE_CLOSED,
         {"challenge_id": challenge.id},
     )
 
@@ -266,9 +269,6 @@ def close_expired_challenges(*, session: Session, now: datetime | None = None) -
     for challenge in due:
         _close(session, challenge, challenge.deadline or now)
     return [c.id for c in due if c.id is not None]
-
-
-close_expired = close_expired_challenges
 
 
 def has_expired(*, session: Session, now: datetime | None = None) -> bool:

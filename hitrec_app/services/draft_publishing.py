@@ -13,9 +13,7 @@ from sqlmodel import Session, select
 from hitrec_app.models import Challenge, Record, RecordAuthor, User
 from hitrec_app.services import challenges, drafts, events
 from hitrec_app.services.errors import ValidationError
-from hitrec_app.services.records import BODY_MAX
-
-TOTAL_BPS = 10_000
+from hitrec_app.vocabulary import RECORD_BODY_MAX, RECORD_CREATED, TOTAL_BPS, records_room
 
 
 def display_names(*, session: Session, user_ids: set[int]) -> dict[int, str]:
@@ -50,9 +48,9 @@ def publish_draft(
         raise ValidationError("This draft is already published.")
     if not text.strip():
         raise ValidationError("Write something before publishing.")
-    if len(text) > BODY_MAX:
+    if len(text) > RECORD_BODY_MAX:
         raise ValidationError(
-            f"A text record holds at most {BODY_MAX:,} characters and this draft has "
+            f"A text record holds at most {RECORD_BODY_MAX:,} characters and this draft has "
             f"{len(text):,}; split it into parts before publishing."
         )
     credited = {int(a): int(b) for a, b in shares_bps.items() if int(a) > 0 and int(b) > 0}
@@ -78,11 +76,10 @@ def publish_draft(
     draft.published_record_id = record.id
     session.add(draft)
     session.flush()
-    room = challenges.challenge_room(record.challenge_id) if record.challenge_id else "records"
     events.publish(
         session,
-        room,
-        "record.created",
+        records_room(record.challenge_id),
+        RECORD_CREATED,
         {"record_id": record.id, "challenge_id": record.challenge_id},
     )
     return record

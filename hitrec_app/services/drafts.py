@@ -1,7 +1,7 @@
 """Drafts and their members: who may open, edit and manage a co-edited story.
 
 Only members open a draft; owners and editors change it; the owner manages members.
-Every membership change publishes `draft.member_changed` on the room `draft-{id}`; the
+Every membership change publishes `DRAFT_MEMBER_CHANGED` on the draft's room; the
 co-editing server subscribes and closes the affected user's open editor connections,
 so a removed or demoted writer cannot keep typing on an old connection.
 """
@@ -14,23 +14,14 @@ from datetime import datetime
 from sqlalchemy import func
 from sqlmodel import Session, select
 
+from hitrec_app import routes
 from hitrec_app.models import Draft, DraftCollaborator, User
 from hitrec_app.services import challenges, events, notifications
 from hitrec_app.services.errors import NotFound, PermissionDenied, ValidationError
 from hitrec_app.services.validation import clean_text
+from hitrec_app.vocabulary import DRAFT_MEMBER_CHANGED, EDIT_ROLES, INVITABLE_ROLES, draft_room
 
-INVITABLE_ROLES = ("editor", "viewer")
-EDIT_ROLES = ("owner", "editor")
-MEMBER_CHANGED = "draft.member_changed"
 INVITED = notifications.register_kind("draft.invited", "Draft invitation")
-
-
-def draft_room(draft_id: int) -> str:
-    return f"draft-{draft_id}"
-
-
-def draft_link(draft_id: int) -> str:
-    return f"/drafts/{draft_id}"
 
 
 def can_edit(role: str | None) -> bool:
@@ -112,7 +103,7 @@ def _changed(
     events.publish(
         session,
         draft_room(draft_id),
-        MEMBER_CHANGED,
+        DRAFT_MEMBER_CHANGED,
         {"draft_id": draft_id, "user_id": user_id, "old_role": old, "role": new},
     )
 
@@ -167,7 +158,7 @@ def invite(
         user_id=invitee.id,
         kind=INVITED,
         message=f"{who} invited you to {verb} the draft “{draft.title}”.",
-        link=draft_link(draft_id),
+        link=routes.draft_url(draft_id),
     )
     _changed(session, draft_id, invitee.id, None, role)
     return row

@@ -14,8 +14,8 @@ from sqlmodel import Session, select
 
 from hitrec_app.models import Record, RecordAuthor, RecordSource, User
 from hitrec_app.services.errors import ValidationError
+from hitrec_app.vocabulary import MAX_SOURCES
 
-MAX_SOURCES = 10
 MAX_DEPTH = 12
 UPSTREAM_CAP = 2000  # records walked for the credits list
 

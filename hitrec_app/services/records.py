@@ -11,6 +11,7 @@ from typing import BinaryIO, Literal
 from sqlalchemy import delete, func, or_
 from sqlmodel import Session, select
 
+from hitrec_app import routes
 from hitrec_app.models import (
     Challenge,
     Comment,
@@ -25,26 +26,32 @@ from hitrec_app.models import (
     User,
     utcnow,
 )
-from hitrec_app.models.creative import RECORD_KINDS
 from hitrec_app.services import challenges, events, lineage, notifications, uploads
 from hitrec_app.services.errors import NotFound, PermissionDenied, ValidationError
 from hitrec_app.services.validation import clean_text
+from hitrec_app.vocabulary import (
+    COMMENT_CREATED,
+    COMMENT_MAX,
+    HEART_CHANGED,
+    HEART_COUNT,
+    LINEAGE_CHANGED,
+    LINEAGE_COUNT,
+    MAX_SOURCES,
+    MAX_TAGS,
+    RECORD_BODY_MAX,
+    RECORD_CREATED,
+    RECORD_DELETED,
+    RECORD_KINDS,
+    RECORD_PAGE_SIZE,
+    RECORD_SORTS,
+    RECORD_UPDATED,
+    RECORD_WITHDRAWN,
+    challenge_room,
+    record_room,
+    records_room,
+)
 
-BODY_MAX = 20_000
-COMMENT_MAX = 2_000
-MAX_TAGS = 10
 TAG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
-SORTS = ("newest", "hearts", "remixes")
-Sort = Literal["newest", "hearts", "remixes"]
-PAGE_SIZE = 24
-
-
-def record_room(record_id: int) -> str:
-    return f"record-{record_id}"
-
-
-def _room_for(record: Record) -> str:
-    return challenges.challenge_room(record.challenge_id) if record.challenge_id else "records"
 
 
 # --- rules -------------------------------------------------------------------------------
@@ -178,7 +185,7 @@ def _notify_remixed(session: Session, remix: Record, sources: list[Record], by: 
                 user_id=uid,
                 kind=notifications.REMIXED,
                 message=f"{by.display_name} remixed your record “{source.title}” into “{remix.title}”.",
-                link=f"/records/{remix.id}",
+                link=routes.record_url(remix.id or 0),
             )
 
 
@@ -192,11 +199,9 @@ def _lineage_changed(session: Session, record: Record, source_ids: set[int]) -> 
         if src is None:
             continue
         data = {"record_id": sid, "remixes": src.remix_count, "challenge_id": src.challenge_id}
-        events.publish(session, record_room(sid), "lineage.changed", data)
+        events.publish(session, record_room(sid), LINEAGE_CHANGED, data)
         if src.challenge_id:
-            events.publish(
-                session, challenges.challenge_room(src.challenge_id), "lineage.count", data
-            )
+            events.publish(session, challenge_room(src.challenge_id), LINEAGE_COUNT, data)
 
 
 # --- commands ----------------------------------------------------------------------------
@@ -234,7 +239,7 @@ def submit_record(*, session: Session, user_id: int, data: RecordInput) -> Recor
     body = None
     upload = data.upload()
     if data.kind == "text":
-        body = clean_text(data.body, field="The text", max_len=BODY_MAX, required=True)
+        body = clean_text(data.body, field="The text", max_len=RECORD_BODY_MAX, required=True)
         if upload is not None:
             raise ValidationError("A text record has no file; paste the text instead.")
     elif upload is None:
@@ -279,8 +284,8 @@ def submit_record(*, session: Session, user_id: int, data: RecordInput) -> Recor
     _notify_remixed(session, record, sources, user)
     events.publish(
         session,
-        _room_for(record),
-        "record.created",
+        records_room(record.challenge_id),
+        RECORD_CREATED,
         {"record_id": record.id, "challenge_id": record.challenge_id},
     )
     return record
@@ -298,8 +303,8 @@ def update_record(
     session.flush()
     events.publish(
         session,
-        _room_for(record),
-        "record.updated",
+        records_room(record.challenge_id),
+        RECORD_UPDATED,
         {"record_id": record.id, "challenge_id": record.challenge_id},
     )
     return record
@@ -320,8 +325,8 @@ def set_sources(*, session: Session, user_id: int, record_id: int, source_ids: l
     wanted = [int(s) for s in source_ids]
     added = [s for s in dict.fromkeys(wanted) if s not in current]
     new_sources = lineage.check_sources(session=session, record_id=record_id, source_ids=added)
-    if len(set(wanted)) > lineage.MAX_SOURCES:
-        raise ValidationError(f"A record can cite at most {lineage.MAX_SOURCES} sources.")
+    if len(set(wanted)) > MAX_SOURCES:
+        raise ValidationError(f"A record can cite at most {MAX_SOURCES} sources.")
     removed = current - set(wanted)
     if removed:
         session.exec(  # type: ignore[call-overload]
@@ -380,7 +385,7 @@ def withdraw_record(
     )
     uploads.remove_after_commit(session, record.file_path, record.thumbnail_path)
     sources = set(lineage.source_ids(session=session, record_id=record_id))
-    room = _room_for(record)
+    room = records_room(record.challenge_id)
     if built_on is None and in_production is None:
         session.exec(delete(RecordSource).where(RecordSource.record_id == record_id))  # type: ignore[call-overload]
         for table in (RecordTag, RecordAuthor, Heart, Comment):
@@ -391,7 +396,7 @@ def withdraw_record(
         events.publish(
             session,
             room,
-            "record.deleted",
+            RECORD_DELETED,
             {"record_id": record_id, "challenge_id": record.challenge_id},
         )
         return "deleted"
@@ -405,7 +410,7 @@ def withdraw_record(
     events.publish(
         session,
         room,
-        "record.withdrawn",
+        RECORD_WITHDRAWN,
         {"record_id": record_id, "challenge_id": record.challenge_id},
     )
     return "withdrawn"
@@ -439,8 +444,8 @@ def remove_credit(*, session: Session, user_id: int, record_id: int) -> Record:
     session.flush()
     events.publish(
         session,
-        _room_for(record),
-        "record.updated",
+        records_room(record.challenge_id),
+        RECORD_UPDATED,
         {"record_id": record.id, "challenge_id": record.challenge_id},
     )
     return record
@@ -471,9 +476,9 @@ def set_heart(*, session: Session, user_id: int, record_id: int, on: bool) -> in
         "hearts": record.heart_count,
         "challenge_id": record.challenge_id,
     }
-    events.publish(session, record_room(record_id), "heart.changed", data)
+    events.publish(session, record_room(record_id), HEART_CHANGED, data)
     if record.challenge_id:
-        events.publish(session, challenges.challenge_room(record.challenge_id), "heart.count", data)
+        events.publish(session, challenge_room(record.challenge_id), HEART_COUNT, data)
     return record.heart_count
 
 
@@ -517,12 +522,12 @@ def add_comment(*, session: Session, user_id: int, record_id: int, body: str) ->
                 user_id=uid,
                 kind=notifications.COMMENTED,
                 message=f"{user.display_name} commented on “{record.title}”: {text[:120]}",
-                link=f"/records/{record_id}",
+                link=routes.record_url(record_id),
             )
     events.publish(
         session,
         record_room(record_id),
-        "comment.created",
+        COMMENT_CREATED,
         {"record_id": record_id, "comments": record.comment_count},
     )
     return comment
@@ -659,10 +664,10 @@ def challenge_entries(
     kind: str = "",
     never_remixed: bool = False,
     page: int = 1,
-    per_page: int = PAGE_SIZE,
+    per_page: int = RECORD_PAGE_SIZE,
 ) -> EntryPage:
     """One page of a challenge's records (withdrawn ones left out), sorted and filtered."""
-    if sort not in SORTS:
+    if sort not in RECORD_SORTS:
         raise ValidationError("Sort by newest, hearts or remixes.")
     if kind and kind not in RECORD_KINDS:
         raise ValidationError("Unknown record kind.")

@@ -16,8 +16,8 @@ from sqlalchemy.orm import Session as OrmSession
 
 from hitrec_app.services.errors import ValidationError
 from hitrec_app.settings import settings
+from hitrec_app.vocabulary import AVATAR_MAX_BYTES, MB, RECORD_MAX_BYTES
 
-AVATAR_MAX_BYTES = 5 * 1024 * 1024
 AVATAR_SIZE = 256
 IMAGE_FORMATS = {"PNG": "png", "JPEG": "jpg", "WEBP": "webp", "GIF": "gif"}
 # Pillow only warns below twice its own limit, and a tiny file can declare a huge
@@ -105,10 +105,8 @@ def public_url(relative: str | None) -> str:
 
 # --- Record files -------------------------------------------------------------------------
 
-MB = 1024 * 1024
 CHUNK = 1 * MB  # uploads are copied this much at a time
 HEAD_BYTES = 4096  # what sniff_media looks at
-RECORD_MAX_BYTES = {"image": 15 * MB, "audio": 40 * MB, "video": 200 * MB}
 THUMBNAIL_SIZE = (480, 480)
 IMAGE_MIME = {"PNG": "image/png", "JPEG": "image/jpeg", "WEBP": "image/webp", "GIF": "image/gif"}
 KIND_FORMATS = {

@@ -9,10 +9,9 @@ from datetime import UTC, datetime
 
 import reflex as rx
 
-from hitrec_app import routes
+from hitrec_app import routes, vocabulary
 from hitrec_app.db import session_scope
 from hitrec_app.models import User
-from hitrec_app.models.creative import RECORD_KINDS
 from hitrec_app.realtime import rooms
 from hitrec_app.services import challenges, records
 from hitrec_app.services.challenges import ChallengeInput
@@ -21,6 +20,7 @@ from hitrec_app.services.events import RoomEvent
 from hitrec_app.settings import settings
 from hitrec_app.state.args import as_bool, as_form, as_id, as_int, as_text
 from hitrec_app.state.base import AuthState
+from hitrec_app.vocabulary import RECORD_KINDS
 
 log = logging.getLogger(__name__)
 ROOM_COUNTS_KEPT = 300  # recent heart/remix counts a challenge room carries
@@ -100,7 +100,7 @@ class BoardRoom(rx.SharedState):
     @rx.event
     async def join(self):
         sweep_expired()
-        room = await rooms.join(self, challenges.BOARD_ROOM)
+        room = await rooms.join(self, vocabulary.BOARD_ROOM)
         room.items = _public_board()
 
 
@@ -158,7 +158,7 @@ class ChallengeRoom(rx.SharedState):
                 challenges.get_challenge(session=session, challenge_id=cid, viewer=viewer)
             except NotFound:
                 return
-        room = await rooms.join(self, challenges.challenge_room(cid))
+        room = await rooms.join(self, vocabulary.challenge_room(cid))
         _fill_room(room, cid)
 
 
@@ -262,7 +262,7 @@ class ChallengeState(AuthState):
     @rx.event
     def set_sort(self, value: str):
         value = as_text(value)
-        if value in records.SORTS:
+        if value in vocabulary.RECORD_SORTS:
             self.sort, self.page = value, 1
             self._load_entries()
 
@@ -456,7 +456,7 @@ async def _refresh_board() -> None:
     def apply(room: BoardRoom) -> None:
         room.items = items
 
-    await rooms.push(BoardRoom, challenges.BOARD_ROOM, apply)
+    await rooms.push(BoardRoom, vocabulary.BOARD_ROOM, apply)
 
 
 def _challenge_of(event: RoomEvent) -> int | None:
@@ -471,7 +471,7 @@ async def _on_entries_changed(event: RoomEvent) -> None:
     cid = _challenge_of(event)
     if cid is None:
         return
-    token = challenges.challenge_room(cid)
+    token = vocabulary.challenge_room(cid)
     await rooms.push(ChallengeRoom, token, lambda room: _fill_room(room, cid))
 
     def reload(state: ChallengeState) -> None:
@@ -506,7 +506,7 @@ async def _on_heart(event: RoomEvent) -> None:
     def apply(room: ChallengeRoom) -> None:
         room.hearts = _remember(room.hearts, key, value)
 
-    await rooms.push(ChallengeRoom, challenges.challenge_room(cid), apply)
+    await rooms.push(ChallengeRoom, vocabulary.challenge_room(cid), apply)
 
 
 @rooms.on("lineage.count")
@@ -519,4 +519,4 @@ async def _on_remix_count(event: RoomEvent) -> None:
     def apply(room: ChallengeRoom) -> None:
         room.remixes = _remember(room.remixes, key, value)
 
-    await rooms.push(ChallengeRoom, challenges.challenge_room(cid), apply)
+    await rooms.push(ChallengeRoom, vocabulary.challenge_room(cid), apply)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from hitrec_app import routes
+from hitrec_app import routes, vocabulary
 from hitrec_app.db import session_scope
 from hitrec_app.realtime import rooms
 from hitrec_app.services import notifications, records
@@ -34,7 +34,7 @@ class InboxRoom(rx.SharedState):
                 return await self._unlink()
             self.unread = 0
             return None
-        room = await rooms.join(self, notifications.inbox_room(user.id or 0))
+        room = await rooms.join(self, vocabulary.inbox_room(user.id or 0))
         room.unread = _unread(user.id or 0)
         return None
 
@@ -147,4 +147,4 @@ async def _on_notification(event: RoomEvent) -> None:
     def apply(room: InboxRoom) -> None:
         room.unread = count
 
-    await rooms.push(InboxRoom, notifications.inbox_room(uid), apply)
+    await rooms.push(InboxRoom, vocabulary.inbox_room(uid), apply)

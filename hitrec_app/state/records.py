@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import reflex as rx
 
-from hitrec_app import routes
+from hitrec_app import routes, vocabulary
 from hitrec_app.db import session_scope
 from hitrec_app.models import User
-from hitrec_app.models.creative import RECORD_KINDS
 from hitrec_app.realtime import rooms
 from hitrec_app.services import challenges, lineage, records
 from hitrec_app.services.errors import NotFound, ServiceError, ValidationError
@@ -16,6 +15,7 @@ from hitrec_app.services.records import RecordInput
 from hitrec_app.state.args import BAD_ID, as_form, as_id, as_text
 from hitrec_app.state.base import AuthState
 from hitrec_app.state.challenges import _param_id, _query_int, fmt_time
+from hitrec_app.vocabulary import RECORD_KINDS
 
 MAX_UPLOAD_FILES = 1
 
@@ -51,7 +51,7 @@ class RecordRoom(rx.SharedState):
             if record is None:
                 return
             hearts, remixes = record.heart_count, record.remix_count
-        room = await rooms.join(self, records.record_room(rid))
+        room = await rooms.join(self, vocabulary.record_room(rid))
         room.hearts, room.remixes = hearts, remixes
         room.comments = _comments(rid)
 
@@ -428,7 +428,7 @@ async def _on_heart(event: RoomEvent) -> None:
     def apply(room: RecordRoom) -> None:
         room.hearts = hearts
 
-    await rooms.push(RecordRoom, records.record_room(rid), apply)
+    await rooms.push(RecordRoom, vocabulary.record_room(rid), apply)
 
 
 @rooms.on("comment.created")
@@ -439,7 +439,7 @@ async def _on_comment(event: RoomEvent) -> None:
     def apply(room: RecordRoom) -> None:
         room.comments = comments
 
-    await rooms.push(RecordRoom, records.record_room(rid), apply)
+    await rooms.push(RecordRoom, vocabulary.record_room(rid), apply)
 
 
 @rooms.on("lineage.changed")
@@ -450,4 +450,4 @@ async def _on_lineage(event: RoomEvent) -> None:
     def apply(room: RecordRoom) -> None:
         room.remixes = remixes
 
-    await rooms.push(RecordRoom, records.record_room(rid), apply)
+    await rooms.push(RecordRoom, vocabulary.record_room(rid), apply)

@@ -21,6 +21,7 @@ from hitrec_app.collab.tokens import TokenClaims, UsedTokens, issue_token, verif
 from hitrec_app.db import get_engine
 from hitrec_app.services import accounts, drafts
 from hitrec_app.services.errors import AuthenticationFailed, PermissionDenied
+from hitrec_app.vocabulary import MAX_ID
 from tests.collab.conftest import TEST_LIMITS, Cast
 from tests.collab.helpers import ServerThread, YClient, eventually
 from tests.factories import make_session
@@ -128,6 +129,9 @@ def test_only_members_of_an_existing_draft_get_in(server, cast):
     )
     missing = run(refused(server, 999, cast.token(cast.owner, 999)))
     assert missing.close_code == cc.NOT_FOUND
+    # Ids are 32-bit: a larger number names no draft (and never reaches the database).
+    too_big = run(refused(server, MAX_ID + 1, cast.token(cast.owner, MAX_ID + 1)))
+    assert (too_big.close_code, too_big.close_reason) == (cc.NOT_FOUND, "No such draft.")
 
 
 # -- editing, refusals ------------------------------------------------------------------
