@@ -15,7 +15,7 @@ from collections import Counter
 from collections.abc import AsyncIterator
 
 from hitrec_app.collab import close_codes as cc
-from hitrec_app.collab import store
+from hitrec_app.collab import persisted, store
 from hitrec_app.collab.close_codes import CloseConnection
 from hitrec_app.collab.committer import Committer
 from hitrec_app.collab.room import Limits, Peer, Persist, Room
@@ -166,13 +166,13 @@ class CollabServer:
             self.rooms[draft_id] = room
         return room
 
-    def _load(self, draft_id: int) -> store.LoadedDraft:
+    def _load(self, draft_id: int) -> persisted.LoadedDraft:
         with session_scope(url=self.db_url) as session:
             return store.load(session=session, draft_id=draft_id)
 
     def _persister(self, draft_id: int) -> Persist:
         async def persist(
-            rows: list[store.UpdateRow], snapshot: store.SnapshotData | None
+            rows: list[persisted.UpdateRow], snapshot: persisted.SnapshotData | None
         ) -> int | None:
             return await self.committer.commit(draft_id, rows, snapshot)
 

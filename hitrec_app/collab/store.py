@@ -1,10 +1,10 @@
 """Reading and writing a draft's update log and snapshots (synchronous: rooms write through
-the server's committer thread, see `committer.py`)."""
+the server's committer thread, see `committer.py`). The data it reads and writes is in
+`persisted.py`, so rooms never import this module."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -13,34 +13,9 @@ from sqlalchemy.engine import Dialect
 from sqlmodel import Session, select
 
 from hitrec_app.collab.document import SERVER, DraftDocument
+from hitrec_app.collab.persisted import LoadedDraft, SnapshotData, UpdateRow
 from hitrec_app.models import Draft, DraftSnapshot, DraftUpdate, utcnow
 from hitrec_app.vocabulary import HISTORY_KINDS
-
-
-@dataclass(frozen=True)
-class LoadedDraft:
-    document: DraftDocument
-    last_seq: int  # the newest update in the document
-    snapshot_seq: int  # what the newest snapshot covers
-    stored_bytes: int  # snapshot state + later updates: what a reload reads
-
-
-@dataclass(frozen=True)
-class UpdateRow:
-    seq: int
-    user_id: int | None
-    data: bytes
-
-
-@dataclass(frozen=True)
-class SnapshotData:
-    kind: str
-    label: str | None
-    upto_seq: int
-    state: bytes
-    text: str
-    authorship: list[list[int]]
-    created_by_id: int | None
 
 
 def draft_exists(*, session: Session, draft_id: int) -> bool:
@@ -163,25 +138,6 @@ def save(
         )
     )
     return row.id
-
-
-def snapshot_of(
-    document: DraftDocument,
-    *,
-    kind: str,
-    upto_seq: int,
-    label: str | None = None,
-    by: int | None = None,
-) -> SnapshotData:
-    return SnapshotData(
-        kind=kind,
-        label=label,
-        upto_seq=upto_seq,
-        state=document.state(),
-        text=document.content,
-        authorship=document.authorship.author_runs(),
-        created_by_id=by,
-    )
 
 
 def list_snapshots(*, session: Session, draft_id: int) -> list[DraftSnapshot]:

@@ -227,20 +227,6 @@ def _check_spooled(kind: str, tmp: Path, head: bytes) -> tuple[str, str, Image.I
     return sniffed[1], sniffed[2], None
 
 
-def check_record_file(kind: str, data: bytes) -> tuple[str, str]:
-    """Validate `data` for a record of `kind` by its content: returns (mime type, extension)."""
-    if kind not in RECORD_MAX_BYTES:
-        raise UploadError("Only image, audio and video records take a file.")
-    tmp, head = _spool(kind, io.BytesIO(data), _root() / "records")
-    try:
-        mime, ext, image = _check_spooled(kind, tmp, head)
-        if image is not None:
-            image.close()
-        return mime, ext
-    finally:
-        tmp.unlink(missing_ok=True)
-
-
 def store_record_file(kind: str, source: bytes | BinaryIO) -> StoredFile:
     """Validate and store a record's file (and an image's thumbnail) under generated names.
 

@@ -13,7 +13,7 @@ from pycrdt import Text
 from sqlmodel import Session
 
 from hitrec_app.collab import close_codes as cc
-from hitrec_app.collab import credit, history, protocol, store
+from hitrec_app.collab import credit, history, persisted, protocol, store
 from hitrec_app.collab.close_codes import CloseConnection
 from hitrec_app.collab.room import Peer
 from hitrec_app.collab.server import CollabServer
@@ -48,7 +48,7 @@ def server_text(server: ServerThread, draft_id: int) -> str:
     return server.call(lambda: server.server.rooms[draft_id].document.content)  # type: ignore[return-value]
 
 
-def stored(db_url: str, draft_id: int) -> store.LoadedDraft:
+def stored(db_url: str, draft_id: int) -> persisted.LoadedDraft:
     with Session(get_engine(db_url)) as session:
         return store.load(session=session, draft_id=draft_id)
 
