@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import deque
+from collections.abc import Awaitable, Callable
 
 from starlette.applications import Starlette
 from starlette.routing import WebSocketRoute
@@ -102,7 +103,7 @@ async def close_and_drain(ws: WebSocket, code: int, reason: str, wait: float) ->
         pass
 
 
-def _endpoint(server: CollabServer):  # noqa: ANN202
+def _endpoint(server: CollabServer) -> Callable[[WebSocket], Awaitable[None]]:
     limits = server.limits
 
     async def collab_socket(ws: WebSocket) -> None:

@@ -18,7 +18,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import groupby
-from typing import Any
+from typing import Any, cast
 
 CONT = -1  # a UTF-8 continuation byte: it belongs to the code point before it
 EMBED = -2  # a non-text item in the sequence
@@ -83,7 +83,7 @@ class Authorship:
                     else:
                         self._insert_text(len(self.buf), unit, [max(author, NOBODY)])
             elif chunk:
-                text = "".join(chunk)  # type: ignore[arg-type]
+                text = "".join(cast("list[str]", chunk))  # no None in it (checked above)
                 self._insert_text(len(self.buf), text, [max(author, NOBODY)])
         return self
 

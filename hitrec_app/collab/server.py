@@ -57,7 +57,7 @@ class CollabServer:
         self._locks: dict[int, asyncio.Lock] = {}
         self._generation: Counter[tuple[int, int]] = Counter()
         self._unload_timers: dict[int, asyncio.TimerHandle] = {}
-        self._tasks: set[asyncio.Task[None]] = set()
+        self._tasks: set[asyncio.Task[bool]] = set()  # unloads under way
         self._loop: asyncio.AbstractEventLoop | None = None
         self.used_tokens = UsedTokens()
         # Sessions signed out lately (id -> when): a join whose database check ran just

@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy import Connection, delete, func, insert
 from sqlalchemy.engine import Dialect
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from hitrec_app.collab.document import SERVER, DraftDocument
 from hitrec_app.collab.persisted import LoadedDraft, SnapshotData, UpdateRow
@@ -26,7 +26,7 @@ def latest_snapshot(*, session: Session, draft_id: int) -> DraftSnapshot | None:
     return session.exec(
         select(DraftSnapshot)
         .where(DraftSnapshot.draft_id == draft_id)
-        .order_by(DraftSnapshot.upto_seq.desc(), DraftSnapshot.id.desc())  # type: ignore[attr-defined,union-attr]
+        .order_by(col(DraftSnapshot.upto_seq).desc(), col(DraftSnapshot.id).desc())
         .limit(1)
     ).first()
 
@@ -43,7 +43,7 @@ def load(*, session: Session, draft_id: int) -> LoadedDraft:
     rows = session.exec(
         select(DraftUpdate.seq, DraftUpdate.user_id, DraftUpdate.data)
         .where(DraftUpdate.draft_id == draft_id, DraftUpdate.seq > seq)
-        .order_by(DraftUpdate.seq)  # type: ignore[arg-type]
+        .order_by(col(DraftUpdate.seq))
     ).all()
     for row_seq, user_id, data in rows:
         # Replaying with the original origin re-creates the same attribution.
@@ -52,7 +52,7 @@ def load(*, session: Session, draft_id: int) -> LoadedDraft:
     return LoadedDraft(document, seq, snapshot_seq, stored)
 
 
-_UPDATES = DraftUpdate.__table__  # type: ignore[attr-defined]
+_UPDATES = DraftUpdate.__table__  # type: ignore[attr-defined]  # set on table models at runtime
 _RAW_INSERT = (
     "INSERT INTO draft_updates (draft_id, seq, user_id, data, created_at) VALUES (?, ?, ?, ?, ?)"
 )
@@ -114,9 +114,9 @@ def save(
         return None
     now = utcnow()
     if snapshot.kind == "compact":
-        session.exec(  # type: ignore[call-overload]
+        session.exec(
             delete(DraftSnapshot).where(
-                DraftSnapshot.draft_id == draft_id, DraftSnapshot.kind == "compact"
+                col(DraftSnapshot.draft_id) == draft_id, col(DraftSnapshot.kind) == "compact"
             )
         )
     row = DraftSnapshot(
@@ -132,9 +132,9 @@ def save(
     )
     session.add(row)
     session.flush()
-    session.exec(  # type: ignore[call-overload]
+    session.exec(
         delete(DraftUpdate).where(
-            DraftUpdate.draft_id == draft_id, DraftUpdate.seq <= snapshot.upto_seq
+            col(DraftUpdate.draft_id) == draft_id, col(DraftUpdate.seq) <= snapshot.upto_seq
         )
     )
     return row.id
@@ -144,8 +144,8 @@ def list_snapshots(*, session: Session, draft_id: int) -> list[DraftSnapshot]:
     return list(
         session.exec(
             select(DraftSnapshot)
-            .where(DraftSnapshot.draft_id == draft_id, DraftSnapshot.kind.in_(HISTORY_KINDS))  # type: ignore[attr-defined]
-            .order_by(DraftSnapshot.created_at.desc(), DraftSnapshot.id.desc())  # type: ignore[attr-defined,union-attr]
+            .where(DraftSnapshot.draft_id == draft_id, col(DraftSnapshot.kind).in_(HISTORY_KINDS))
+            .order_by(col(DraftSnapshot.created_at).desc(), col(DraftSnapshot.id).desc())
         ).all()
     )
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import delete, func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from hitrec_app.models import LoginAttempt, User, UserSession, utcnow
 from hitrec_app.services import events
@@ -179,13 +179,15 @@ def sign_in(*, session: Session, username: str, password: str, client_ip: str) -
         session.commit()
         raise AuthenticationFailed("Wrong username or password.")
     assert user is not None
-    session.exec(  # type: ignore[call-overload]
-        delete(LoginAttempt).where(LoginAttempt.username_key == key, LoginAttempt.client_ip == ip)
+    session.exec(
+        delete(LoginAttempt).where(
+            col(LoginAttempt.username_key) == key, col(LoginAttempt.client_ip) == ip
+        )
     )
     token = secrets.token_urlsafe(32)
     session.add(
         UserSession(
-            user_id=user.id,
+            user_id=user.id or 0,
             token_hash=_hash_token(token),
             expires_at=now + timedelta(days=settings.session_days),
         )
@@ -276,4 +278,4 @@ def set_role(*, session: Session, actor_id: int | None, username: str, role: str
 
 
 def list_users(*, session: Session, limit: int = 200) -> list[User]:
-    return list(session.exec(select(User).order_by(User.created_at).limit(limit)))
+    return list(session.exec(select(User).order_by(col(User.created_at)).limit(limit)))

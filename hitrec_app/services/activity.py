@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from hitrec_app import routes
 from hitrec_app.models import Challenge, Record, User
@@ -20,7 +20,7 @@ class ActivityItem:
 
 def recent_activity(*, session: Session, limit: int = 12) -> list[ActivityItem]:
     items: list[ActivityItem] = []
-    for user in session.exec(select(User).order_by(User.created_at.desc()).limit(limit)):  # type: ignore[attr-defined]
+    for user in session.exec(select(User).order_by(col(User.created_at).desc()).limit(limit)):
         items.append(
             ActivityItem(
                 user.created_at,
@@ -30,9 +30,9 @@ def recent_activity(*, session: Session, limit: int = 12) -> list[ActivityItem]:
         )
     challenges = session.exec(
         select(Challenge, User)
-        .join(User, User.id == Challenge.host_id)  # type: ignore[arg-type]
+        .join(User, col(User.id) == Challenge.host_id)
         .where(Challenge.state != "draft")
-        .order_by(Challenge.created_at.desc())  # type: ignore[attr-defined]
+        .order_by(col(Challenge.created_at).desc())
         .limit(limit)
     )
     for challenge, host in challenges:
@@ -45,9 +45,9 @@ def recent_activity(*, session: Session, limit: int = 12) -> list[ActivityItem]:
         )
     records = session.exec(
         select(Record, User)
-        .join(User, User.id == Record.submitted_by_id)  # type: ignore[arg-type]
-        .where(Record.withdrawn_at.is_(None))  # type: ignore[union-attr]
-        .order_by(Record.created_at.desc())  # type: ignore[attr-defined]
+        .join(User, col(User.id) == Record.submitted_by_id)
+        .where(col(Record.withdrawn_at).is_(None))
+        .order_by(col(Record.created_at).desc())
         .limit(limit)
     )
     for record, author in records:

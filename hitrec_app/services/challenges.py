@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from hitrec_app.models import Challenge, Production, Record, User, utcnow
 from hitrec_app.services import events
@@ -166,7 +167,7 @@ def create_challenge(
     if not is_host(user):
         raise PermissionDenied("Only hosts can post challenges.")
     values = _clean(data, session=session, now=utcnow())
-    challenge = Challenge(host_id=user.id, state="open" if publish else "draft", **values)
+    challenge = Challenge(host_id=user.id or 0, state="open" if publish else "draft", **values)
     session.add(challenge)
     session.flush()
     if publish:
@@ -247,11 +248,11 @@ def close_if_expired(
     return False
 
 
-def _expired(now: datetime):  # noqa: ANN202
+def _expired(now: datetime) -> SelectOfScalar[Challenge]:
     return select(Challenge).where(
         Challenge.state == "open",
-        Challenge.deadline.is_not(None),  # type: ignore[union-attr]
-        Challenge.deadline <= now,  # type: ignore[operator]
+        col(Challenge.deadline).is_not(None),
+        col(Challenge.deadline) <= now,
     )
 
 
@@ -264,7 +265,7 @@ def close_expired_challenges(*, session: Session, now: datetime | None = None) -
     """
     now = now or utcnow()
     due = session.exec(
-        _expired(now).order_by(Challenge.id).with_for_update(skip_locked=True)  # type: ignore[union-attr]
+        _expired(now).order_by(col(Challenge.id)).with_for_update(skip_locked=True)
     ).all()
     for challenge in due:
         _close(session, challenge, challenge.deadline or now)
@@ -293,8 +294,8 @@ def entry_counts(*, session: Session, challenge_ids: list[int]) -> dict[int, int
         return {}
     rows = session.exec(
         select(Record.challenge_id, func.count())
-        .where(Record.challenge_id.in_(challenge_ids), Record.withdrawn_at.is_(None))  # type: ignore[union-attr]
-        .group_by(Record.challenge_id)
+        .where(col(Record.challenge_id).in_(challenge_ids), col(Record.withdrawn_at).is_(None))
+        .group_by(col(Record.challenge_id))
     )
     return {cid: n for cid, n in rows if cid is not None}
 
@@ -302,11 +303,11 @@ def entry_counts(*, session: Session, challenge_ids: list[int]) -> dict[int, int
 def latest_entries(*, session: Session, challenge_id: int, limit: int = 3) -> list[EntryPreview]:
     rows = session.exec(
         select(Record.id, Record.title, Record.kind)
-        .where(Record.challenge_id == challenge_id, Record.withdrawn_at.is_(None))  # type: ignore[union-attr]
-        .order_by(Record.created_at.desc(), Record.id.desc())  # type: ignore[attr-defined, union-attr]
+        .where(Record.challenge_id == challenge_id, col(Record.withdrawn_at).is_(None))
+        .order_by(col(Record.created_at).desc(), col(Record.id).desc())
         .limit(limit)
     )
-    return [EntryPreview(id=i, title=t, kind=k) for i, t, k in rows]
+    return [EntryPreview(id=i or 0, title=t, kind=k) for i, t, k in rows]
 
 
 def board(
@@ -320,28 +321,30 @@ def board(
     live = list(
         session.exec(
             select(Challenge, User)
-            .join(User, User.id == Challenge.host_id)  # type: ignore[arg-type]
+            .join(User, col(User.id) == Challenge.host_id)
             .where(Challenge.state == "open")
-            .order_by(Challenge.deadline.is_(None), Challenge.deadline, Challenge.id.desc())  # type: ignore[union-attr, arg-type]
+            .order_by(
+                col(Challenge.deadline).is_(None), col(Challenge.deadline), col(Challenge.id).desc()
+            )
             .limit(200)
         )
     )
     closed = list(
         session.exec(
             select(Challenge, User)
-            .join(User, User.id == Challenge.host_id)  # type: ignore[arg-type]
+            .join(User, col(User.id) == Challenge.host_id)
             .where(Challenge.state == "closed")
-            .order_by(Challenge.closed_at.desc(), Challenge.id.desc())  # type: ignore[union-attr]
+            .order_by(col(Challenge.closed_at).desc(), col(Challenge.id).desc())
             .limit(closed_limit)
         )
     )
-    drafts: list = []
+    drafts: list[tuple[Challenge, User]] = []
     if viewer is not None and is_host(viewer):
         query = (
             select(Challenge, User)
-            .join(User, User.id == Challenge.host_id)  # type: ignore[arg-type]
+            .join(User, col(User.id) == Challenge.host_id)
             .where(Challenge.state == "draft")
-            .order_by(Challenge.id.desc())  # type: ignore[union-attr]
+            .order_by(col(Challenge.id).desc())
             .limit(50)
         )
         if viewer.role != "admin":

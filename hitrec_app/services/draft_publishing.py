@@ -8,7 +8,7 @@ share in basis points (summing to 10,000), including people no longer in the dra
 
 from __future__ import annotations
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from hitrec_app.models import Challenge, Record, RecordAuthor, User
 from hitrec_app.services import challenges, drafts, events
@@ -21,8 +21,8 @@ def display_names(*, session: Session, user_ids: set[int]) -> dict[int, str]:
     ids = [i for i in user_ids if i > 0]
     if not ids:
         return {}
-    rows = session.exec(select(User.id, User.display_name).where(User.id.in_(ids))).all()  # type: ignore[union-attr]
-    return {uid: name for uid, name in rows}
+    rows = session.exec(select(User.id, User.display_name).where(col(User.id).in_(ids))).all()
+    return {uid: name for uid, name in rows if uid is not None}
 
 
 def _challenge_for(session: Session, challenge_id: int | None) -> int | None:

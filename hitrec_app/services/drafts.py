@@ -12,14 +12,20 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from hitrec_app import routes
 from hitrec_app.models import Draft, DraftCollaborator, User
-from hitrec_app.services import challenges, events, notifications
+from hitrec_app.services import accounts, challenges, events, notifications
 from hitrec_app.services.errors import NotFound, PermissionDenied, ValidationError
 from hitrec_app.services.validation import clean_text
-from hitrec_app.vocabulary import DRAFT_MEMBER_CHANGED, EDIT_ROLES, INVITABLE_ROLES, draft_room
+from hitrec_app.vocabulary import (
+    DRAFT_MEMBER_CHANGED,
+    DRAFT_ROLES,
+    EDIT_ROLES,
+    INVITABLE_ROLES,
+    draft_room,
+)
 
 INVITED = notifications.register_kind("draft.invited", "Draft invitation")
 
@@ -140,7 +146,7 @@ def invite(
     key = (username or "").strip().lower()
     if not key:
         raise ValidationError("Enter the username of the person to invite.")
-    invitee = session.exec(select(User).where(User.username_key == key)).first()
+    invitee = accounts.get_user_by_username(session=session, username=key)
     if invitee is None or invitee.id is None:
         raise NotFound(f"Nobody is called '{username.strip()}' here; check the username.")
     if invitee.id == actor_id:
@@ -221,7 +227,7 @@ def leave_draft(*, session: Session, user_id: int, draft_id: int) -> int | None:
         others = session.exec(
             select(DraftCollaborator)
             .where(DraftCollaborator.draft_id == draft_id, DraftCollaborator.user_id != user_id)
-            .order_by(DraftCollaborator.created_at, DraftCollaborator.id)  # type: ignore[arg-type]
+            .order_by(col(DraftCollaborator.created_at), col(DraftCollaborator.id))
         ).all()
         heir = next((m for m in others if m.role == "editor"), None) or next(
             (m for m in others if m.role == "viewer"), None
@@ -243,11 +249,11 @@ def list_members(*, session: Session, draft_id: int, actor_id: int) -> list[Memb
     require_member(session=session, draft_id=draft_id, user_id=actor_id)
     rows = session.exec(
         select(DraftCollaborator, User)
-        .join(User, User.id == DraftCollaborator.user_id)  # type: ignore[arg-type]
+        .join(User, col(User.id) == DraftCollaborator.user_id)
         .where(DraftCollaborator.draft_id == draft_id)
-        .order_by(DraftCollaborator.created_at, DraftCollaborator.id)  # type: ignore[arg-type]
+        .order_by(col(DraftCollaborator.created_at), col(DraftCollaborator.id))
     ).all()
-    rank = {"owner": 0, "editor": 1, "viewer": 2}
+    rank = {role: i for i, role in enumerate(DRAFT_ROLES)}
     members = [Member(u.id or 0, u.username, u.display_name, c.role, c.created_at) for c, u in rows]
     return sorted(members, key=lambda m: rank.get(m.role, 3))
 
@@ -255,15 +261,15 @@ def list_members(*, session: Session, draft_id: int, actor_id: int) -> list[Memb
 def list_my_drafts(*, session: Session, user_id: int) -> list[DraftSummary]:
     counts = (
         select(DraftCollaborator.draft_id, func.count().label("n"))
-        .group_by(DraftCollaborator.draft_id)  # type: ignore[arg-type]
+        .group_by(col(DraftCollaborator.draft_id))
         .subquery()
     )
     rows = session.exec(
         select(Draft, DraftCollaborator.role, counts.c.n)
-        .join(DraftCollaborator, DraftCollaborator.draft_id == Draft.id)  # type: ignore[arg-type]
-        .join(counts, counts.c.draft_id == Draft.id)  # type: ignore[arg-type]
+        .join(DraftCollaborator, col(DraftCollaborator.draft_id) == Draft.id)
+        .join(counts, counts.c.draft_id == Draft.id)
         .where(DraftCollaborator.user_id == user_id)
-        .order_by(Draft.created_at.desc(), Draft.id.desc())  # type: ignore[attr-defined,union-attr]
+        .order_by(col(Draft.created_at).desc(), col(Draft.id).desc())
     ).all()
     return [
         DraftSummary(

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, update
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from hitrec_app.models import Notification, utcnow
 from hitrec_app.services import events
@@ -59,7 +59,7 @@ def unread_count(*, session: Session, user_id: int) -> int:
     return session.exec(
         select(func.count())
         .select_from(Notification)
-        .where(Notification.user_id == user_id, Notification.read_at.is_(None))  # type: ignore[union-attr]
+        .where(Notification.user_id == user_id, col(Notification.read_at).is_(None))
     ).one()
 
 
@@ -69,7 +69,7 @@ def list_notifications(
     rows = session.exec(
         select(Notification)
         .where(Notification.user_id == user_id)
-        .order_by(Notification.created_at.desc(), Notification.id.desc())  # type: ignore[attr-defined, union-attr]
+        .order_by(col(Notification.created_at).desc(), col(Notification.id).desc())
         .limit(min(max(limit, 1), 200))
     )
     return [
@@ -97,9 +97,9 @@ def mark_read(*, session: Session, user_id: int, notification_id: int) -> None:
 
 
 def mark_all_read(*, session: Session, user_id: int) -> int:
-    result = session.exec(  # type: ignore[call-overload]
+    result = session.exec(
         update(Notification)
-        .where(Notification.user_id == user_id, Notification.read_at.is_(None))  # type: ignore[union-attr]
+        .where(col(Notification.user_id) == user_id, col(Notification.read_at).is_(None))
         .values(read_at=utcnow())
     )
     events.publish(session, inbox_room(user_id), NOTIFICATION_READ, {"user_id": user_id})

@@ -13,6 +13,7 @@ from typing import BinaryIO
 from PIL import Image, UnidentifiedImageError
 from sqlalchemy import event as sa_event
 from sqlalchemy.orm import Session as OrmSession
+from sqlalchemy.orm import SessionTransaction
 
 from hitrec_app.services.errors import ValidationError
 from hitrec_app.settings import settings
@@ -219,6 +220,7 @@ def _check_spooled(kind: str, tmp: Path, head: bytes) -> tuple[str, str, Image.I
     """(mime type, extension, decoded image or None) of a spooled file, judged by content."""
     if kind == "image":
         image = _open_image_file(tmp)
+        assert image.format is not None  # _open_image_file accepts only IMAGE_FORMATS
         return IMAGE_MIME[image.format], IMAGE_FORMATS[image.format], image
     sniffed = sniff_media(head)
     if sniffed is None or sniffed[0] != kind:
@@ -288,7 +290,7 @@ def _files_after_commit(session: OrmSession) -> None:
 
 
 @sa_event.listens_for(OrmSession, "after_soft_rollback")
-def _files_after_rollback(session: OrmSession, _previous_transaction) -> None:  # noqa: ANN001
+def _files_after_rollback(session: OrmSession, _previous_transaction: SessionTransaction) -> None:
     for relative in session.info.pop(_STORED, []):
         remove(relative)
     session.info.pop(_DOOMED, None)
