@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import BinaryIO, Literal
 
-from sqlalchemy import delete, func, or_
-from sqlmodel import Session, select
+from sqlalchemy import ColumnElement, delete, func, or_
+from sqlmodel import Session, col, select
 
 from hitrec_app import routes
 from hitrec_app.models import (
@@ -131,8 +131,8 @@ def lock_records(session: Session, ids: Iterable[int]) -> None:
     if wanted and session.get_bind().dialect.name != "sqlite":
         session.exec(
             select(Record.id)
-            .where(Record.id.in_(wanted))  # type: ignore[union-attr]
-            .order_by(Record.id)
+            .where(col(Record.id).in_(wanted))
+            .order_by(col(Record.id))
             .with_for_update()
         ).all()
 
@@ -170,7 +170,7 @@ def _own(
 
 def _set_tags(session: Session, record: Record, tags: list[str]) -> None:
     record.tags = ",".join(tags)
-    session.exec(delete(RecordTag).where(RecordTag.record_id == record.id))  # type: ignore[call-overload]
+    session.exec(delete(RecordTag).where(col(RecordTag.record_id) == record.id))
     for tag in tags:
         session.add(RecordTag(record_id=record.id or 0, tag=tag))
 
@@ -329,10 +329,10 @@ def set_sources(*, session: Session, user_id: int, record_id: int, source_ids: l
         raise ValidationError(f"A record can cite at most {MAX_SOURCES} sources.")
     removed = current - set(wanted)
     if removed:
-        session.exec(  # type: ignore[call-overload]
+        session.exec(
             delete(RecordSource).where(
-                RecordSource.record_id == record_id,
-                RecordSource.source_id.in_(removed),  # type: ignore[attr-defined]
+                col(RecordSource.record_id) == record_id,
+                col(RecordSource.source_id).in_(removed),
             )
         )
     for source in new_sources:
@@ -387,9 +387,9 @@ def withdraw_record(
     sources = set(lineage.source_ids(session=session, record_id=record_id))
     room = records_room(record.challenge_id)
     if built_on is None and in_production is None:
-        session.exec(delete(RecordSource).where(RecordSource.record_id == record_id))  # type: ignore[call-overload]
+        session.exec(delete(RecordSource).where(col(RecordSource.record_id) == record_id))
         for table in (RecordTag, RecordAuthor, Heart, Comment):
-            session.exec(delete(table).where(table.record_id == record_id))  # type: ignore[call-overload, attr-defined]
+            session.exec(delete(table).where(col(table.record_id) == record_id))
         session.delete(record)
         session.flush()
         _lineage_changed(session, record, sources)
@@ -536,9 +536,9 @@ def add_comment(*, session: Session, user_id: int, record_id: int, body: str) ->
 def list_comments(*, session: Session, record_id: int, limit: int = 200) -> list[CommentView]:
     rows = session.exec(
         select(Comment, User)
-        .join(User, User.id == Comment.author_id)  # type: ignore[arg-type]
+        .join(User, col(User.id) == Comment.author_id)
         .where(Comment.record_id == record_id)
-        .order_by(Comment.created_at, Comment.id)  # type: ignore[arg-type]
+        .order_by(col(Comment.created_at), col(Comment.id))
         .limit(limit)
     )
     return [
@@ -581,16 +581,18 @@ class RecordView:
 def _refs(session: Session, ids: list[int]) -> list[RecordRef]:
     if not ids:
         return []
-    rows = session.exec(select(Record).where(Record.id.in_(ids)).order_by(Record.created_at))  # type: ignore[union-attr]
+    rows = session.exec(
+        select(Record).where(col(Record.id).in_(ids)).order_by(col(Record.created_at))
+    )
     return [RecordRef(r.id or 0, r.title, r.kind, r.withdrawn_at is not None) for r in rows]
 
 
 def authors(session: Session, record_id: int) -> list[Person]:
     rows = session.exec(
         select(User.username, User.display_name)
-        .join(RecordAuthor, RecordAuthor.user_id == User.id)  # type: ignore[arg-type]
+        .join(RecordAuthor, col(RecordAuthor.user_id) == User.id)
         .where(RecordAuthor.record_id == record_id)
-        .order_by(RecordAuthor.id)
+        .order_by(col(RecordAuthor.id))
     )
     return [Person(u, n) for u, n in rows]
 
@@ -606,7 +608,8 @@ def record_view(*, session: Session, record_id: int, viewer: User | None) -> Rec
             )
         )
     ]
-    live = viewer is not None and record.withdrawn_at is None
+    # Only a record that is still up can be edited or withdrawn.
+    live_viewer = viewer if record.withdrawn_at is None else None
     credited = author_ids(session, record_id)
     return RecordView(
         record=record,
@@ -616,8 +619,8 @@ def record_view(*, session: Session, record_id: int, viewer: User | None) -> Rec
         sources=_refs(session, lineage.source_ids(session=session, record_id=record_id)),
         remixes=_refs(session, remix_ids),
         tags=[t for t in record.tags.split(",") if t],
-        can_edit=live and is_submitter(viewer, record),
-        can_withdraw=live and can_withdraw(viewer, record),
+        can_edit=live_viewer is not None and is_submitter(live_viewer, record),
+        can_withdraw=live_viewer is not None and can_withdraw(live_viewer, record),
         can_remove_credit=viewer is not None
         and not is_submitter(viewer, record)
         and viewer.id in credited
@@ -672,21 +675,24 @@ def challenge_entries(
     if kind and kind not in RECORD_KINDS:
         raise ValidationError("Unknown record kind.")
     per_page = max(1, min(per_page, 100))
-    where = [Record.challenge_id == challenge_id, Record.withdrawn_at.is_(None)]  # type: ignore[union-attr]
+    where: list[ColumnElement[bool]] = [
+        col(Record.challenge_id) == challenge_id,
+        col(Record.withdrawn_at).is_(None),
+    ]
     if kind:
-        where.append(Record.kind == kind)
+        where.append(col(Record.kind) == kind)
     if never_remixed:
-        where.append(Record.remix_count == 0)
+        where.append(col(Record.remix_count) == 0)
     total = session.exec(select(func.count()).select_from(Record).where(*where)).one()
     pages = max(1, -(-total // per_page))
     page = max(1, min(int(page), pages))
     order = {
-        "newest": (Record.created_at.desc(), Record.id.desc()),  # type: ignore[attr-defined, union-attr]
-        "hearts": (Record.heart_count.desc(), Record.id.desc()),  # type: ignore[attr-defined, union-attr]
-        "remixes": (Record.remix_count.desc(), Record.id.desc()),  # type: ignore[attr-defined, union-attr]
+        "newest": (col(Record.created_at).desc(), col(Record.id).desc()),
+        "hearts": (col(Record.heart_count).desc(), col(Record.id).desc()),
+        "remixes": (col(Record.remix_count).desc(), col(Record.id).desc()),
     }[sort]
     rows = session.exec(
-        select(
+        select(  # type: ignore[call-overload]  # sqlmodel types select() for up to 4 columns
             Record.id,
             Record.title,
             Record.kind,
@@ -699,7 +705,7 @@ def challenge_entries(
             Record.comment_count,
             Record.created_at,
         )
-        .join(User, User.id == Record.submitted_by_id)  # type: ignore[arg-type]
+        .join(User, col(User.id) == Record.submitted_by_id)
         .where(*where)
         .order_by(*order)
         .offset((page - 1) * per_page)
@@ -726,19 +732,19 @@ def search_records(*, session: Session, query: str, limit: int = 30) -> list[Ent
     # Tags are [a-z0-9-] only, so a valid tag needs no LIKE escaping; anything else
     # cannot be a tag and matches none.
     tagged = select(RecordTag.record_id).where(
-        RecordTag.tag.like(f"{tag}%") if TAG_RE.match(tag) else RecordTag.tag.is_(None)  # type: ignore[attr-defined, union-attr]
+        col(RecordTag.tag).like(f"{tag}%") if TAG_RE.match(tag) else col(RecordTag.tag).is_(None)
     )
     rows = session.exec(
         select(Record, User)
-        .join(User, User.id == Record.submitted_by_id)  # type: ignore[arg-type]
+        .join(User, col(User.id) == Record.submitted_by_id)
         .where(
-            Record.withdrawn_at.is_(None),  # type: ignore[union-attr]
+            col(Record.withdrawn_at).is_(None),
             or_(
                 func.lower(Record.title).like(f"%{escaped}%", escape="\\"),
-                Record.id.in_(tagged),  # type: ignore[union-attr]
+                col(Record.id).in_(tagged),
             ),
         )
-        .order_by(Record.created_at.desc(), Record.id.desc())  # type: ignore[attr-defined, union-attr]
+        .order_by(col(Record.created_at).desc(), col(Record.id).desc())
         .limit(max(1, min(limit, 100)))
     )
     return [
@@ -782,9 +788,9 @@ class ProductionCredit:
 def user_records(*, session: Session, user_id: int, limit: int = 60) -> list[RecordRef]:
     rows = session.exec(
         select(Record)
-        .join(RecordAuthor, RecordAuthor.record_id == Record.id)  # type: ignore[arg-type]
+        .join(RecordAuthor, col(RecordAuthor.record_id) == Record.id)
         .where(RecordAuthor.user_id == user_id)
-        .order_by(Record.created_at.desc(), Record.id.desc())  # type: ignore[attr-defined, union-attr]
+        .order_by(col(Record.created_at).desc(), col(Record.id).desc())
         .limit(limit)
     )
     return [RecordRef(r.id or 0, r.title, r.kind, r.withdrawn_at is not None) for r in rows]
@@ -792,17 +798,19 @@ def user_records(*, session: Session, user_id: int, limit: int = 60) -> list[Rec
 
 def remixed_into(*, session: Session, user_id: int, limit: int = 60) -> list[RemixLink]:
     """Records by others built directly on this user's records."""
-    source = Record.__table__.alias("source")  # type: ignore[attr-defined]
-    remixer = User.__table__.alias("remixer")  # type: ignore[attr-defined]
+    source = Record.__table__.alias("source")  # type: ignore[attr-defined]  # set at runtime
+    remixer = User.__table__.alias("remixer")  # type: ignore[attr-defined]  # set at runtime
     rows = session.exec(
-        select(source.c.id, source.c.title, Record.id, Record.title, remixer.c.display_name)
+        select(  # type: ignore[call-overload]  # sqlmodel types select() for up to 4 columns
+            source.c.id, source.c.title, Record.id, Record.title, remixer.c.display_name
+        )
         .select_from(RecordSource)
         .join(source, source.c.id == RecordSource.source_id)
-        .join(Record, Record.id == RecordSource.record_id)  # type: ignore[arg-type]
+        .join(Record, col(Record.id) == RecordSource.record_id)
         .join(remixer, remixer.c.id == Record.submitted_by_id)
-        .join(RecordAuthor, RecordAuthor.record_id == source.c.id)  # type: ignore[arg-type]
+        .join(RecordAuthor, col(RecordAuthor.record_id) == source.c.id)
         .where(RecordAuthor.user_id == user_id, Record.submitted_by_id != user_id)
-        .order_by(Record.created_at.desc())  # type: ignore[attr-defined]
+        .order_by(col(Record.created_at).desc())
         .limit(limit)
     )
     return [RemixLink(*row) for row in rows]
@@ -812,9 +820,9 @@ def production_credits(*, session: Session, user_id: int) -> list[ProductionCred
     rows = session.exec(
         select(Production.id, Production.title, Record.id, Record.title)
         .select_from(ProductionContribution)
-        .join(Production, Production.id == ProductionContribution.production_id)  # type: ignore[arg-type]
-        .join(Record, Record.id == ProductionContribution.record_id)  # type: ignore[arg-type]
-        .join(RecordAuthor, RecordAuthor.record_id == Record.id)  # type: ignore[arg-type]
+        .join(Production, col(Production.id) == ProductionContribution.production_id)
+        .join(Record, col(Record.id) == ProductionContribution.record_id)
+        .join(RecordAuthor, col(RecordAuthor.record_id) == Record.id)
         .where(RecordAuthor.user_id == user_id)
         .order_by(Production.title, Record.title)
     )
