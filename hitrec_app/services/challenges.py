@@ -185,14 +185,7 @@ def update_challenge(
     values = _clean(data, session=session, now=utcnow())
     for key, value in values.items():
         setattr(challenge, key, value)
-    session.add(challenge)
-    session.flush()
-    events.publish(
-        session,
-        challenge_room(challenge.id or 0),
-        CHALLENGE_UPDATED,
-        {"challenge_id": challenge.id},
-    )
+    _save_and_announce(session, challenge, CHALLENGE_UPDATED)
     return challenge
 
 
@@ -203,14 +196,7 @@ def open_challenge(*, session: Session, actor_id: int, challenge_id: int) -> Cha
     if challenge.deadline is not None and challenge.deadline <= utcnow():
         raise ValidationError("The deadline has passed; move it into the future first.")
     challenge.state = "open"
-    session.add(challenge)
-    session.flush()
-    events.publish(
-        session,
-        challenge_room(challenge.id or 0),
-        CHALLENGE_OPENED,
-        {"challenge_id": challenge.id},
-    )
+    _save_and_announce(session, challenge, CHALLENGE_OPENED)
     return challenge
 
 
@@ -227,14 +213,14 @@ def close_challenge(*, session: Session, actor_id: int, challenge_id: int) -> Ch
 def _close(session: Session, challenge: Challenge, when: datetime) -> None:
     challenge.state = "closed"
     challenge.closed_at = when
+    _save_and_announce(session, challenge, CHALLENGE_CLOSED)
+
+
+def _save_and_announce(session: Session, challenge: Challenge, kind: str) -> None:
+    """Write the challenge and tell its room (after the commit) that it changed."""
     session.add(challenge)
     session.flush()
-    events.publish(
-        session,
-        challenge_room(challenge.id or 0),
-        CHALLENGE_CLOSED,
-        {"challenge_id": challenge.id},
-    )
+    events.publish(session, challenge_room(challenge.id or 0), kind, {"challenge_id": challenge.id})
 
 
 def close_if_expired(

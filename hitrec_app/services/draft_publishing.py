@@ -11,9 +11,9 @@ from __future__ import annotations
 from sqlmodel import Session, col, select
 
 from hitrec_app.models import Challenge, Record, RecordAuthor, User
-from hitrec_app.services import challenges, drafts, events
+from hitrec_app.services import challenges, drafts, records
 from hitrec_app.services.errors import ValidationError
-from hitrec_app.vocabulary import RECORD_BODY_MAX, RECORD_CREATED, TOTAL_BPS, records_room
+from hitrec_app.vocabulary import RECORD_BODY_MAX, RECORD_CREATED, TOTAL_BPS
 
 
 def display_names(*, session: Session, user_ids: set[int]) -> dict[int, str]:
@@ -76,10 +76,5 @@ def publish_draft(
     draft.published_record_id = record.id
     session.add(draft)
     session.flush()
-    events.publish(
-        session,
-        records_room(record.challenge_id),
-        RECORD_CREATED,
-        {"record_id": record.id, "challenge_id": record.challenge_id},
-    )
+    records.announce_record(session, record, RECORD_CREATED)
     return record

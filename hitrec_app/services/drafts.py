@@ -97,6 +97,20 @@ def _require_owner(*, session: Session, draft_id: int, actor_id: int) -> Draft:
     return draft
 
 
+def _managed_member(
+    session: Session, draft_id: int, actor_id: int, user_id: int, *, if_self: str
+) -> tuple[Draft, DraftCollaborator]:
+    """The draft and another member's membership, when the actor owns the draft; an owner
+    managing themselves is refused with `if_self`."""
+    draft = _require_owner(session=session, draft_id=draft_id, actor_id=actor_id)
+    if user_id == actor_id:
+        raise ValidationError(if_self)
+    row = _membership(session=session, draft_id=draft_id, user_id=user_id)
+    if row is None:
+        raise NotFound("That person is not a member of this draft.")
+    return draft, row
+
+
 def _clean_role(role: str) -> str:
     if role not in INVITABLE_ROLES:
         raise ValidationError("Choose a role: editor (can write) or viewer (can read).")
@@ -174,12 +188,13 @@ def set_role(
     *, session: Session, actor_id: int, draft_id: int, user_id: int, role: str
 ) -> DraftCollaborator:
     """Change a member's role; role "owner" hands ownership over (the old owner becomes an editor)."""
-    draft = _require_owner(session=session, draft_id=draft_id, actor_id=actor_id)
-    if user_id == actor_id:
-        raise ValidationError("You cannot change your own role; hand ownership to someone first.")
-    row = _membership(session=session, draft_id=draft_id, user_id=user_id)
-    if row is None:
-        raise NotFound("That person is not a member of this draft.")
+    draft, row = _managed_member(
+        session,
+        draft_id,
+        actor_id,
+        user_id,
+        if_self="You cannot change your own role; hand ownership to someone first.",
+    )
     old = row.role
     if role == "owner":
         me = _membership(session=session, draft_id=draft_id, user_id=actor_id)
@@ -201,12 +216,9 @@ def set_role(
 
 def remove_member(*, session: Session, actor_id: int, draft_id: int, user_id: int) -> None:
     """Remove a member; their open editor connections close at once. Their authorship stays."""
-    _require_owner(session=session, draft_id=draft_id, actor_id=actor_id)
-    if user_id == actor_id:
-        raise ValidationError("To leave your own draft, use “Leave draft”.")
-    row = _membership(session=session, draft_id=draft_id, user_id=user_id)
-    if row is None:
-        raise NotFound("That person is not a member of this draft.")
+    _, row = _managed_member(
+        session, draft_id, actor_id, user_id, if_self="To leave your own draft, use “Leave draft”."
+    )
     old = row.role
     session.delete(row)
     session.flush()

@@ -26,32 +26,27 @@ PAD = 12
 ARC_ROOM = 44  # space above the nodes for edges that skip a generation
 
 
-def _parents(session: Session, ids: Iterable[int]) -> list[tuple[int, int]]:
-    """(record_id, source_id) edges for records in `ids` (their citations)."""
-    ids = list(ids)
-    if not ids:
+def _edges(session: Session, ids: Iterable[int], *, citing: bool) -> list[tuple[int, int]]:
+    """(record_id, source_id) edges whose record (or, with `citing`, whose source) is in `ids`."""
+    wanted = list(ids)
+    if not wanted:
         return []
+    end = RecordSource.source_id if citing else RecordSource.record_id
     return list(
         session.exec(
-            select(RecordSource.record_id, RecordSource.source_id).where(
-                col(RecordSource.record_id).in_(ids)
-            )
+            select(RecordSource.record_id, RecordSource.source_id).where(col(end).in_(wanted))
         )
     )
+
+
+def _parents(session: Session, ids: Iterable[int]) -> list[tuple[int, int]]:
+    """(record_id, source_id) edges for records in `ids` (their citations)."""
+    return _edges(session, ids, citing=False)
 
 
 def _children(session: Session, ids: Iterable[int]) -> list[tuple[int, int]]:
     """(record_id, source_id) edges for records citing any of `ids`."""
-    ids = list(ids)
-    if not ids:
-        return []
-    return list(
-        session.exec(
-            select(RecordSource.record_id, RecordSource.source_id).where(
-                col(RecordSource.source_id).in_(ids)
-            )
-        )
-    )
+    return _edges(session, ids, citing=True)
 
 
 def _walk(session: Session, start: int, *, up: bool, depth: int, cap: int) -> dict[int, int]:

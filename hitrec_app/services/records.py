@@ -204,6 +204,17 @@ def _lineage_changed(session: Session, record: Record, source_ids: set[int]) -> 
             events.publish(session, challenge_room(src.challenge_id), LINEAGE_COUNT, data)
 
 
+def announce_record(session: Session, record: Record, kind: str) -> None:
+    """Tell the pages that list the record (its challenge's, or the standalone records')
+    that it was created, changed or removed; delivered after the commit."""
+    events.publish(
+        session,
+        records_room(record.challenge_id),
+        kind,
+        {"record_id": record.id, "challenge_id": record.challenge_id},
+    )
+
+
 # --- commands ----------------------------------------------------------------------------
 
 
@@ -282,12 +293,7 @@ def submit_record(*, session: Session, user_id: int, data: RecordInput) -> Recor
     session.flush()
     _lineage_changed(session, record, {s.id for s in sources if s.id})
     _notify_remixed(session, record, sources, user)
-    events.publish(
-        session,
-        records_room(record.challenge_id),
-        RECORD_CREATED,
-        {"record_id": record.id, "challenge_id": record.challenge_id},
-    )
+    announce_record(session, record, RECORD_CREATED)
     return record
 
 
@@ -301,12 +307,7 @@ def update_record(
     record.updated_at = utcnow()
     session.add(record)
     session.flush()
-    events.publish(
-        session,
-        records_room(record.challenge_id),
-        RECORD_UPDATED,
-        {"record_id": record.id, "challenge_id": record.challenge_id},
-    )
+    announce_record(session, record, RECORD_UPDATED)
     return record
 
 
@@ -385,7 +386,6 @@ def withdraw_record(
     )
     uploads.remove_after_commit(session, record.file_path, record.thumbnail_path)
     sources = set(lineage.source_ids(session=session, record_id=record_id))
-    room = records_room(record.challenge_id)
     if built_on is None and in_production is None:
         session.exec(delete(RecordSource).where(col(RecordSource.record_id) == record_id))
         for table in (RecordTag, RecordAuthor, Heart, Comment):
@@ -393,12 +393,7 @@ def withdraw_record(
         session.delete(record)
         session.flush()
         _lineage_changed(session, record, sources)
-        events.publish(
-            session,
-            room,
-            RECORD_DELETED,
-            {"record_id": record_id, "challenge_id": record.challenge_id},
-        )
+        announce_record(session, record, RECORD_DELETED)
         return "deleted"
     record.withdrawn_at = utcnow()
     record.body = None
@@ -407,12 +402,7 @@ def withdraw_record(
     record.mime_type = None
     session.add(record)
     session.flush()
-    events.publish(
-        session,
-        room,
-        RECORD_WITHDRAWN,
-        {"record_id": record_id, "challenge_id": record.challenge_id},
-    )
+    announce_record(session, record, RECORD_WITHDRAWN)
     return "withdrawn"
 
 
@@ -442,12 +432,7 @@ def remove_credit(*, session: Session, user_id: int, record_id: int) -> Record:
     record.updated_at = utcnow()
     session.add(record)
     session.flush()
-    events.publish(
-        session,
-        records_room(record.challenge_id),
-        RECORD_UPDATED,
-        {"record_id": record.id, "challenge_id": record.challenge_id},
-    )
+    announce_record(session, record, RECORD_UPDATED)
     return record
 
 
