@@ -136,7 +136,7 @@ def _clean(data: ChallengeInput, *, session: Session, now: datetime) -> dict:
         "deadline": data.deadline,
         "production_id": data.production_id,
         "pool_cents": data.pool_cents,
-        "contributors_share_bps": share if data.pool_cents is not None else share,
+        "contributors_share_bps": share,
     }
 
 
