@@ -23,6 +23,8 @@ RecordKind = Literal["text", "image", "audio", "video"]
 RECORD_KINDS: Final[tuple[RecordKind, ...]] = ("text", "image", "audio", "video")
 MEDIA_KINDS: Final[tuple[RecordKind, ...]] = ("image", "audio", "video")  # kinds with a file
 CHALLENGE_STATES: Final = ("draft", "open", "closed")
+# A draft snapshot. auto: every few minutes of activity; named: a writer saved it; restore:
+# the state right after a restore; compact: written only to bound the update log (hidden).
 SNAPSHOT_KINDS: Final = ("auto", "named", "restore", "compact")
 HISTORY_KINDS: Final = ("auto", "named", "restore")  # snapshots the history view lists
 PROPOSAL_STATES: Final = ("open", "final")
@@ -69,6 +71,7 @@ TOTAL_BPS: Final = 10_000  # shares are integer basis points: 100% = 10,000
 # --- rooms (real-time channels) ----------------------------------------------------------------
 
 ACTIVITY_ROOM: Final = "activity"  # the home page's feed
+ACCOUNTS_ROOM: Final = "accounts"  # sign-outs (the co-editing server listens)
 BOARD_ROOM: Final = "board"  # the public challenge board
 STANDALONE_RECORDS_ROOM: Final = "records"  # records outside any challenge
 DRAFT_ROOM_RE: Final = re.compile(r"^draft-([1-9][0-9]{0,9})$")  # a draft's co-editing room
@@ -82,6 +85,12 @@ def record_room(record_id: int) -> str:
     return f"record-{record_id}"
 
 
+def records_room(challenge_id: int | None) -> str:
+    """Where new, changed and removed records are announced: their challenge's room, or the
+    standalone records' room."""
+    return challenge_room(challenge_id) if challenge_id else STANDALONE_RECORDS_ROOM
+
+
 def draft_room(draft_id: int) -> str:
     return f"draft-{draft_id}"
 
@@ -92,7 +101,7 @@ def inbox_room(user_id: int) -> str:
 
 def draft_id_of_room(room: str) -> int | None:
     """The draft id named by a co-editing room ("draft-12" -> 12), or None."""
-    match = DRAFT_ROOM_RE.match(room)
+    match = DRAFT_ROOM_RE.fullmatch(room)
     draft_id = int(match.group(1)) if match else 0
     return draft_id if 0 < draft_id <= MAX_ID else None
 
@@ -100,7 +109,7 @@ def draft_id_of_room(room: str) -> int | None:
 # --- event kinds (published by services after commit, delivered to rooms) ----------------------
 
 USER_JOINED: Final = "user.joined"
-SESSION_REVOKED: Final = "session.revoked"
+SESSION_REVOKED: Final = "session.revoked"  # {"session_id", "user_id"}, after a sign-out
 CHALLENGE_OPENED: Final = "challenge.opened"
 CHALLENGE_UPDATED: Final = "challenge.updated"
 CHALLENGE_CLOSED: Final = "challenge.closed"

@@ -11,8 +11,6 @@ which closes its editor connections and makes its unused tokens worthless.
 
 from __future__ import annotations
 
-import re
-
 import anyio
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -22,8 +20,8 @@ from starlette.routing import Route
 from hitrec_app.collab.tokens import issue_token
 from hitrec_app.db import session_scope
 from hitrec_app.services import accounts, drafts
+from hitrec_app.vocabulary import draft_id_of_room
 
-_ROOM_RE = re.compile(r"^draft-([1-9][0-9]{0,17})$")
 _NO_STORE = {"Cache-Control": "no-store"}
 
 
@@ -44,16 +42,14 @@ def _token_for(session_token: str, draft_id: int) -> tuple[int, str]:
 
 
 async def collab_token(request: Request) -> JSONResponse:
-    match = _ROOM_RE.match(request.path_params["room"])
-    if match is None:
+    draft_id = draft_id_of_room(request.path_params["room"])
+    if draft_id is None:
         return _refuse(404, "No such draft.")
     auth = request.headers.get("authorization", "")
     scheme, _, session_token = auth.partition(" ")
     if scheme.lower() != "bearer" or not session_token:
         return _refuse(401, "Please sign in again.")
-    status, value = await anyio.to_thread.run_sync(
-        _token_for, session_token.strip(), int(match.group(1))
-    )
+    status, value = await anyio.to_thread.run_sync(_token_for, session_token.strip(), draft_id)
     if status != 200:
         return _refuse(status, value)
     return JSONResponse({"token": value}, headers=_NO_STORE)

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import re
 from collections import deque
+from collections.abc import Awaitable, Callable
 
 from starlette.applications import Starlette
 from starlette.routing import WebSocketRoute
@@ -25,10 +25,10 @@ from hitrec_app.collab.room import Limits, Peer
 from hitrec_app.collab.server import CollabServer, kick
 from hitrec_app.collab.tokens import verify_token
 from hitrec_app.services.errors import AuthenticationFailed
+from hitrec_app.vocabulary import draft_id_of_room
 
 log = logging.getLogger(__name__)
 
-ROOM_PATTERN = re.compile(r"draft-([1-9][0-9]{0,11})")
 COLLAB_PATH = "/collab/{room}"
 
 __all__ = ["COLLAB_PATH", "build_collab_app", "kick"]
@@ -103,19 +103,18 @@ async def close_and_drain(ws: WebSocket, code: int, reason: str, wait: float) ->
         pass
 
 
-def _endpoint(server: CollabServer):
+def _endpoint(server: CollabServer) -> Callable[[WebSocket], Awaitable[None]]:
     limits = server.limits
 
     async def collab_socket(ws: WebSocket) -> None:
         # Accept first: a refusal before accepting reaches the browser as 1006 and makes
         # y-websocket retry forever; a 4401 after accepting stops it.
         await ws.accept()
-        match = ROOM_PATTERN.fullmatch(ws.path_params.get("room", ""))
-        if match is None:
+        draft_id = draft_id_of_room(ws.path_params.get("room", ""))
+        if draft_id is None:
             return await close_and_drain(
                 ws, cc.NOT_FOUND, "No such draft.", limits.close_wait_seconds
             )
-        draft_id = int(match[1])
         try:
             claims = verify_token(ws.query_params.get("token", ""), draft_id)
             server.used_tokens.claim(claims)  # one connection per token

@@ -18,7 +18,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import groupby
-from typing import Any
+from typing import Any, cast
 
 CONT = -1  # a UTF-8 continuation byte: it belongs to the code point before it
 EMBED = -2  # a non-text item in the sequence
@@ -83,7 +83,7 @@ class Authorship:
                     else:
                         self._insert_text(len(self.buf), unit, [max(author, NOBODY)])
             elif chunk:
-                text = "".join(chunk)  # type: ignore[arg-type]
+                text = "".join(cast("list[str]", chunk))  # no None in it (checked above)
                 self._insert_text(len(self.buf), text, [max(author, NOBODY)])
         return self
 
@@ -166,16 +166,6 @@ class Authorship:
     def embed_offsets(self) -> list[int]:
         return [i for i, w in enumerate(self.who) if w == EMBED]
 
-    def byte_offset(self, index: int) -> int:
-        """Yrs offset (UTF-8 bytes) of the code point at `index` (embeds are not counted)."""
-        seen = -1
-        for i, w in enumerate(self.who):
-            if w != CONT and w != EMBED:
-                seen += 1
-                if seen == index:
-                    return i
-        return len(self.who)
-
     def units(self) -> Iterator[tuple[int, str | None]]:
         """(author, code point) per unit; embeds give (EMBED, None)."""
         data, who = self.buf, self.who
@@ -219,11 +209,6 @@ class Authorship:
             else:
                 out.append([author, n])
         return out
-
-    def authors_between(self, start: int, stop: int) -> list[int]:
-        """Author of each code point in [start, stop) (code point indexes, embeds skipped)."""
-        points = [a for a, ch in self.units() if ch is not None]
-        return points[start:stop]
 
 
 def _expand(runs: Iterable[tuple[int, int]]) -> Iterator[int]:

@@ -22,7 +22,7 @@ import threading
 from dataclasses import dataclass
 from typing import Any
 
-from hitrec_app.collab import store
+from hitrec_app.collab import persisted, store
 from hitrec_app.db import get_engine, session_scope
 
 log = logging.getLogger(__name__)
@@ -31,8 +31,8 @@ log = logging.getLogger(__name__)
 @dataclass
 class _Job:
     draft_id: int
-    rows: list[store.UpdateRow]
-    snapshot: store.SnapshotData | None
+    rows: list[persisted.UpdateRow]
+    snapshot: persisted.SnapshotData | None
     loop: asyncio.AbstractEventLoop
     future: asyncio.Future[int | None]
 
@@ -63,7 +63,10 @@ class Committer:
         self.commits = 0  # transactions that committed (for tests and the bench)
 
     async def commit(
-        self, draft_id: int, rows: list[store.UpdateRow], snapshot: store.SnapshotData | None
+        self,
+        draft_id: int,
+        rows: list[persisted.UpdateRow],
+        snapshot: persisted.SnapshotData | None,
     ) -> int | None:
         """Persist `rows` (and `snapshot`) for `draft_id`; returns the snapshot's id, if any.
 

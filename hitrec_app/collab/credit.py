@@ -13,8 +13,7 @@ from hitrec_app.collab import store
 from hitrec_app.collab.authorship import NOBODY
 from hitrec_app.collab.document import DraftDocument
 from hitrec_app.collab.live import live_document
-
-TOTAL_BPS = 10_000
+from hitrec_app.vocabulary import TOTAL_BPS
 
 
 def current_document(draft_id: int, *, session: Session) -> DraftDocument:

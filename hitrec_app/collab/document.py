@@ -75,7 +75,7 @@ class DraftDocument:
 
     # -- observers ----------------------------------------------------------------
     def _on_text(self, event: TextEvent) -> None:
-        if self.authorship.apply_delta(event.delta, event.transaction.origin):  # type: ignore[attr-defined]
+        if self.authorship.apply_delta(event.delta, event.transaction.origin):  # type: ignore[attr-defined]  # pycrdt's TextEvent sets delta via __slots__ only
             self._embed_arrived = True
 
     def _on_transaction(self, event: TransactionEvent) -> None:
@@ -178,7 +178,7 @@ class DraftDocument:
 
     def trial(self, update: bytes) -> tuple[int, int, bool]:
         """Apply `update` to a throw-away copy: (code points, encoded bytes, text changed)."""
-        copy = Doc()
+        copy: Doc = Doc()
         copy_text = Text()
         copy[TEXT_NAME] = copy_text
         copy.apply_update(self.state())

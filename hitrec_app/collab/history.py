@@ -14,7 +14,7 @@ from difflib import SequenceMatcher
 
 from sqlmodel import Session
 
-from hitrec_app.collab import store
+from hitrec_app.collab import persisted, store
 from hitrec_app.collab.authorship import EMBED, points_authors
 from hitrec_app.collab.credit import current_document
 from hitrec_app.collab.live import db_url, on_server
@@ -113,7 +113,7 @@ async def create_named_snapshot(
 def _named_offline(url: str | None, draft_id: int, label: str, by_user: int) -> int:
     with session_scope(write=True, url=url) as session:
         loaded = store.load(session=session, draft_id=draft_id)
-        snap = store.snapshot_of(
+        snap = persisted.snapshot_of(
             loaded.document, kind="named", upto_seq=loaded.last_seq, label=label, by=by_user
         )
         snapshot_id = store.save(session=session, draft_id=draft_id, updates=[], snapshot=snap)
@@ -153,11 +153,11 @@ def _restore_offline(
         loaded = store.load(session=session, draft_id=draft_id)
         produced = loaded.document.replace_text(target, authors, by_user)
         rows = [
-            store.UpdateRow(loaded.last_seq + i + 1, by_user, data)
+            persisted.UpdateRow(loaded.last_seq + i + 1, by_user, data)
             for i, (data, _origin) in enumerate(produced)
         ]
         seq = loaded.last_seq + len(rows)
-        snap = store.snapshot_of(
+        snap = persisted.snapshot_of(
             loaded.document, kind="restore", upto_seq=seq, label=label, by=by_user
         )
         snapshot_id = store.save(session=session, draft_id=draft_id, updates=rows, snapshot=snap)

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
-from typing import TypeVar
+from collections.abc import Callable, Coroutine
+from typing import Any, TypeVar
 
 from hitrec_app.collab.document import DraftDocument
 from hitrec_app.collab.server import CollabServer, current_server
@@ -30,14 +30,16 @@ def live_document(draft_id: int) -> DraftDocument | None:
     return room.document
 
 
-async def on_server(fn: Callable[[CollabServer], Awaitable[T]]) -> tuple[bool, T | None]:
+async def on_server(
+    fn: Callable[[CollabServer], Coroutine[Any, Any, T]],
+) -> tuple[bool, T | None]:
     """Run `fn(server)` on the running server's loop; (False, None) when no server runs."""
     server = current_server()
     if server is None or server.loop is None or server.loop.is_closed():
         return False, None
     if _on_its_loop(server):
         return True, await fn(server)
-    future = asyncio.run_coroutine_threadsafe(fn(server), server.loop)  # type: ignore[arg-type]
+    future = asyncio.run_coroutine_threadsafe(fn(server), server.loop)
     return True, await asyncio.wrap_future(future)
 
 

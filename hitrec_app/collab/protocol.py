@@ -16,18 +16,18 @@ from pycrdt import create_awareness_message, create_update_message, write_var_ui
 
 MSG_SYNC = 0
 MSG_AWARENESS = 1
-MSG_AUTH = 2
-MSG_QUERY_AWARENESS = 3
+MSG_QUERY_AWARENESS = 3  # (2 is y-websocket's auth message, which this server never takes)
 SYNC_STEP1 = 0
 SYNC_STEP2 = 1
 SYNC_UPDATE = 2
 
-_MAX_VARUINT_BYTES = 8  # 2**56: beyond what a JS client can send (2**53)
+MAX_VARUINT_BYTES = 8  # 2**56: beyond what a JS client can send (2**53)
 
 __all__ = [
     "AwarenessEntry",
     "Malformed",
     "Message",
+    "Reader",
     "create_awareness_message",
     "create_update_message",
     "encode_awareness",
@@ -55,32 +55,50 @@ class AwarenessEntry:
     state: dict[str, Any] | None
 
 
-class _Reader:
+class Reader:
+    """Reads lib0-encoded data (varuints, length-prefixed bytes and strings) strictly: running
+    past the end, an over-long number or bad UTF-8 raises Malformed. Shared by the message
+    parser here and the update reader in `updates.py`."""
+
+    __slots__ = ("data", "pos")
+
     def __init__(self, data: bytes) -> None:
         self.data = data
         self.pos = 0
 
+    def byte(self) -> int:
+        if self.pos >= len(self.data):
+            raise Malformed("data ends early")
+        b = self.data[self.pos]
+        self.pos += 1
+        return b
+
     def varuint(self) -> int:
+        data, pos = self.data, self.pos  # locals: this runs for every number of every update
         value = shift = 0
-        for _ in range(_MAX_VARUINT_BYTES):
-            if self.pos >= len(self.data):
-                raise Malformed("message ends inside a number")
-            byte = self.data[self.pos]
-            self.pos += 1
-            value |= (byte & 0x7F) << shift
-            if byte < 0x80:
+        for _ in range(MAX_VARUINT_BYTES):
+            if pos >= len(data):
+                raise Malformed("data ends inside a number")
+            b = data[pos]
+            pos += 1
+            value |= (b & 0x7F) << shift
+            if b < 0x80:
+                self.pos = pos
                 return value
             shift += 7
         raise Malformed("number too large")
 
+    def skip(self, n: int) -> None:
+        if self.pos + n > len(self.data):
+            raise Malformed("data ends early")
+        self.pos += n
+
     def payload(self) -> bytes:
-        length = self.varuint()
-        end = self.pos + length
-        if end > len(self.data):
-            raise Malformed("payload runs past the end of the message")
-        chunk = self.data[self.pos : end]
-        self.pos = end
-        return chunk
+        """Length-prefixed bytes."""
+        n = self.varuint()
+        start = self.pos
+        self.skip(n)
+        return self.data[start : self.pos]
 
     def string(self) -> str:
         try:
@@ -94,7 +112,7 @@ class _Reader:
 
 
 def parse(frame: bytes) -> Message:
-    reader = _Reader(frame)
+    reader = Reader(frame)
     kind = reader.varuint()
     if kind == MSG_SYNC:
         sub = reader.varuint()
@@ -115,7 +133,7 @@ def parse(frame: bytes) -> Message:
 
 
 def parse_awareness(payload: bytes, *, max_entries: int) -> list[AwarenessEntry]:
-    reader = _Reader(payload)
+    reader = Reader(payload)
     count = reader.varuint()
     if count > max_entries:
         raise Malformed("too many awareness entries")
@@ -153,7 +171,7 @@ def step2(update: bytes) -> bytes:
 
 
 def decode_state_vector(data: bytes) -> dict[int, int]:
-    reader = _Reader(data)
+    reader = Reader(data)
     count = reader.varuint()
     out = {}
     for _ in range(count):

@@ -31,8 +31,10 @@ from hitrec_app.collab.authorship import Credits
 from hitrec_app.collab.close_codes import CloseConnection
 from hitrec_app.collab.colors import identity
 from hitrec_app.collab.document import EMPTY_UPDATE, TEXT_NAME, CrdtError
-from hitrec_app.collab.store import LoadedDraft, SnapshotData, UpdateRow, snapshot_of
+from hitrec_app.collab.persisted import LoadedDraft, SnapshotData, UpdateRow, snapshot_of
+from hitrec_app.collab.rate_limit import RateLimit
 from hitrec_app.collab.updates import root_names
+from hitrec_app.vocabulary import EDIT_ROLES
 
 log = logging.getLogger(__name__)
 
@@ -72,66 +74,6 @@ class Limits:
     reply_bytes_burst: float = 40 * 1024 * 1024
 
 
-class TokenBucket:
-    """`rate` tokens a second up to `burst`. `take` refuses when the bucket cannot pay;
-    `charge` takes after the fact and may leave a debt that later takes must wait out."""
-
-    __slots__ = ("burst", "level", "rate", "stamp")
-
-    def __init__(self, rate: float, burst: float, now: float) -> None:
-        self.rate = rate
-        self.burst = burst
-        self.level = burst
-        self.stamp = now
-
-    def _refill(self, now: float) -> None:
-        if now > self.stamp:
-            self.level = min(self.burst, self.level + (now - self.stamp) * self.rate)
-        self.stamp = now
-
-    def take(self, amount: float, now: float) -> bool:
-        self._refill(now)
-        if self.level < amount:
-            return False
-        self.level -= amount
-        return True
-
-    def charge(self, amount: float, now: float) -> None:
-        self._refill(now)
-        self.level -= amount
-
-
-_RATE_LIMITED = "Too many messages from this editor; reconnecting."
-
-
-class RateLimit:
-    """One connection's budgets (see `Limits`): frames and bytes it sends, and bytes of
-    replies to its sync requests."""
-
-    def __init__(self, limits: Limits, clock: Callable[[], float]) -> None:
-        now = clock()
-        self._clock = clock
-        self.frames = TokenBucket(limits.frames_per_second, limits.frames_burst, now)
-        self.bytes = TokenBucket(
-            limits.bytes_per_second, max(limits.bytes_burst, limits.max_message_bytes), now
-        )
-        self.replies = TokenBucket(limits.reply_bytes_per_second, limits.reply_bytes_burst, now)
-
-    def admit(self, size: int) -> None:
-        """Pay for an incoming frame of `size` bytes, or raise CloseConnection."""
-        now = self._clock()
-        if not (self.frames.take(1, now) and self.bytes.take(size, now)):
-            raise CloseConnection(cc.RATE_LIMITED, _RATE_LIMITED)
-
-    def admit_reply(self) -> None:
-        """A sync request is answered only while earlier replies are paid off."""
-        if not self.replies.take(0, self._clock()):
-            raise CloseConnection(cc.RATE_LIMITED, _RATE_LIMITED)
-
-    def charge_reply(self, size: int) -> None:
-        self.replies.charge(size, self._clock())
-
-
 class Peer:
     """One connection's identity and outgoing queue; subclasses move the bytes."""
 
@@ -147,7 +89,7 @@ class Peer:
 
     @property
     def can_edit(self) -> bool:
-        return self.role in ("owner", "editor")
+        return self.role in EDIT_ROLES
 
     def deliver(self, frame: bytes) -> None:
         raise NotImplementedError
@@ -234,7 +176,7 @@ class Room:
 
     def join(self, peer: Peer) -> None:
         if peer.rate is None:
-            peer.rate = RateLimit(self.limits, self._clock)
+            peer.rate = self._rate_limit()
         self.peers.add(peer)
         # Ask for what the client has that we lack (its offline edits arrive as step 2).
         peer.deliver(protocol.step1(self.document.state_vector()))
@@ -242,6 +184,16 @@ class Room:
             peer.deliver(
                 protocol.encode_awareness([(c, k, s) for c, (k, s) in self._awareness.items()])
             )
+
+    def _rate_limit(self) -> RateLimit:
+        lim = self.limits
+        return RateLimit(
+            frames=(lim.frames_per_second, lim.frames_burst),
+            # The burst always pays for one message of the largest size allowed.
+            bytes_in=(lim.bytes_per_second, max(lim.bytes_burst, lim.max_message_bytes)),
+            replies=(lim.reply_bytes_per_second, lim.reply_bytes_burst),
+            clock=self._clock,
+        )
 
     def leave(self, peer: Peer) -> None:
         self.peers.discard(peer)
@@ -444,7 +396,7 @@ class Room:
         gap = min(
             self.limits.max_batch_seconds, len(self.peers) * self.limits.batch_seconds_per_peer
         )
-        wait = self._last_flush + gap - time.monotonic()
+        wait = self._last_flush + gap - self._clock()
         if wait > 0:
             await asyncio.sleep(wait)
 
@@ -490,7 +442,7 @@ class Room:
             snapshot_id = None
         if accepted:
             self._relay(accepted)
-            self._last_flush = time.monotonic()
+            self._last_flush = self._clock()
         for reply in replies:
             reply.peer.deliver(reply.frame)
         if request is not None and not request.done.done():

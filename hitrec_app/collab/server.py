@@ -15,14 +15,14 @@ from collections import Counter
 from collections.abc import AsyncIterator
 
 from hitrec_app.collab import close_codes as cc
-from hitrec_app.collab import store
+from hitrec_app.collab import persisted, store
 from hitrec_app.collab.close_codes import CloseConnection
 from hitrec_app.collab.committer import Committer
 from hitrec_app.collab.room import Limits, Peer, Persist, Room
 from hitrec_app.collab.tokens import TOKEN_TTL_SECONDS, UsedTokens
 from hitrec_app.db import session_scope
-from hitrec_app.models import User
 from hitrec_app.services import accounts, drafts, events
+from hitrec_app.vocabulary import DRAFT_MEMBER_CHANGED, SESSION_REVOKED
 
 log = logging.getLogger(__name__)
 
@@ -57,7 +57,7 @@ class CollabServer:
         self._locks: dict[int, asyncio.Lock] = {}
         self._generation: Counter[tuple[int, int]] = Counter()
         self._unload_timers: dict[int, asyncio.TimerHandle] = {}
-        self._tasks: set[asyncio.Task[None]] = set()
+        self._tasks: set[asyncio.Task[bool]] = set()  # unloads under way
         self._loop: asyncio.AbstractEventLoop | None = None
         self.used_tokens = UsedTokens()
         # Sessions signed out lately (id -> when): a join whose database check ran just
@@ -117,10 +117,10 @@ class CollabServer:
             role = drafts.get_role(session=session, draft_id=draft_id, user_id=user_id)
             if role is None:
                 raise CloseConnection(cc.FORBIDDEN, "Only members of this draft can open it.")
-            user = session.get(User, user_id)
-            if user is None:
+            name = accounts.shown_name(session=session, user_id=user_id)
+            if name is None:
                 raise CloseConnection(cc.UNAUTHORIZED, "That account no longer exists.")
-            return role, user.display_name or user.username
+            return role, name
 
     async def open(self, draft_id: int, peer: Peer, generation: int) -> Room:
         async with self._lock(draft_id):
@@ -166,13 +166,13 @@ class CollabServer:
             self.rooms[draft_id] = room
         return room
 
-    def _load(self, draft_id: int) -> store.LoadedDraft:
+    def _load(self, draft_id: int) -> persisted.LoadedDraft:
         with session_scope(url=self.db_url) as session:
             return store.load(session=session, draft_id=draft_id)
 
     def _persister(self, draft_id: int) -> Persist:
         async def persist(
-            rows: list[store.UpdateRow], snapshot: store.SnapshotData | None
+            rows: list[persisted.UpdateRow], snapshot: persisted.SnapshotData | None
         ) -> int | None:
             return await self.committer.commit(draft_id, rows, snapshot)
 
@@ -222,9 +222,9 @@ class CollabServer:
 
     def _on_event(self, event: events.RoomEvent) -> None:
         # Delivered after the commit, on whatever thread committed.
-        if event.kind == drafts.MEMBER_CHANGED:
+        if event.kind == DRAFT_MEMBER_CHANGED:
             handler = self._member_changed
-        elif event.kind == accounts.SESSION_REVOKED:
+        elif event.kind == SESSION_REVOKED:
             handler = self._session_revoked
         else:
             return

@@ -1,47 +1,21 @@
 """Reading and writing a draft's update log and snapshots (synchronous: rooms write through
-the server's committer thread, see `committer.py`)."""
+the server's committer thread, see `committer.py`). The data it reads and writes is in
+`persisted.py`, so rooms never import this module."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, delete, func, insert
 from sqlalchemy.engine import Dialect
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from hitrec_app.collab.document import SERVER, DraftDocument
+from hitrec_app.collab.persisted import LoadedDraft, SnapshotData, UpdateRow
 from hitrec_app.models import Draft, DraftSnapshot, DraftUpdate, utcnow
-
-HISTORY_KINDS = ("auto", "named", "restore")
-
-
-@dataclass(frozen=True)
-class LoadedDraft:
-    document: DraftDocument
-    last_seq: int  # the newest update in the document
-    snapshot_seq: int  # what the newest snapshot covers
-    stored_bytes: int  # snapshot state + later updates: what a reload reads
-
-
-@dataclass(frozen=True)
-class UpdateRow:
-    seq: int
-    user_id: int | None
-    data: bytes
-
-
-@dataclass(frozen=True)
-class SnapshotData:
-    kind: str
-    label: str | None
-    upto_seq: int
-    state: bytes
-    text: str
-    authorship: list[list[int]]
-    created_by_id: int | None
+from hitrec_app.vocabulary import HISTORY_KINDS
 
 
 def draft_exists(*, session: Session, draft_id: int) -> bool:
@@ -52,7 +26,7 @@ def latest_snapshot(*, session: Session, draft_id: int) -> DraftSnapshot | None:
     return session.exec(
         select(DraftSnapshot)
         .where(DraftSnapshot.draft_id == draft_id)
-        .order_by(DraftSnapshot.upto_seq.desc(), DraftSnapshot.id.desc())  # type: ignore[attr-defined,union-attr]
+        .order_by(col(DraftSnapshot.upto_seq).desc(), col(DraftSnapshot.id).desc())
         .limit(1)
     ).first()
 
@@ -69,7 +43,7 @@ def load(*, session: Session, draft_id: int) -> LoadedDraft:
     rows = session.exec(
         select(DraftUpdate.seq, DraftUpdate.user_id, DraftUpdate.data)
         .where(DraftUpdate.draft_id == draft_id, DraftUpdate.seq > seq)
-        .order_by(DraftUpdate.seq)  # type: ignore[arg-type]
+        .order_by(col(DraftUpdate.seq))
     ).all()
     for row_seq, user_id, data in rows:
         # Replaying with the original origin re-creates the same attribution.
@@ -78,7 +52,7 @@ def load(*, session: Session, draft_id: int) -> LoadedDraft:
     return LoadedDraft(document, seq, snapshot_seq, stored)
 
 
-_UPDATES = DraftUpdate.__table__  # type: ignore[attr-defined]
+_UPDATES = DraftUpdate.__table__  # type: ignore[attr-defined]  # set on table models at runtime
 _RAW_INSERT = (
     "INSERT INTO draft_updates (draft_id, seq, user_id, data, created_at) VALUES (?, ?, ?, ?, ?)"
 )
@@ -140,9 +114,9 @@ def save(
         return None
     now = utcnow()
     if snapshot.kind == "compact":
-        session.exec(  # type: ignore[call-overload]
+        session.exec(
             delete(DraftSnapshot).where(
-                DraftSnapshot.draft_id == draft_id, DraftSnapshot.kind == "compact"
+                col(DraftSnapshot.draft_id) == draft_id, col(DraftSnapshot.kind) == "compact"
             )
         )
     row = DraftSnapshot(
@@ -158,39 +132,20 @@ def save(
     )
     session.add(row)
     session.flush()
-    session.exec(  # type: ignore[call-overload]
+    session.exec(
         delete(DraftUpdate).where(
-            DraftUpdate.draft_id == draft_id, DraftUpdate.seq <= snapshot.upto_seq
+            col(DraftUpdate.draft_id) == draft_id, col(DraftUpdate.seq) <= snapshot.upto_seq
         )
     )
     return row.id
-
-
-def snapshot_of(
-    document: DraftDocument,
-    *,
-    kind: str,
-    upto_seq: int,
-    label: str | None = None,
-    by: int | None = None,
-) -> SnapshotData:
-    return SnapshotData(
-        kind=kind,
-        label=label,
-        upto_seq=upto_seq,
-        state=document.state(),
-        text=document.content,
-        authorship=document.authorship.author_runs(),
-        created_by_id=by,
-    )
 
 
 def list_snapshots(*, session: Session, draft_id: int) -> list[DraftSnapshot]:
     return list(
         session.exec(
             select(DraftSnapshot)
-            .where(DraftSnapshot.draft_id == draft_id, DraftSnapshot.kind.in_(HISTORY_KINDS))  # type: ignore[attr-defined]
-            .order_by(DraftSnapshot.created_at.desc(), DraftSnapshot.id.desc())  # type: ignore[attr-defined,union-attr]
+            .where(DraftSnapshot.draft_id == draft_id, col(DraftSnapshot.kind).in_(HISTORY_KINDS))
+            .order_by(col(DraftSnapshot.created_at).desc(), col(DraftSnapshot.id).desc())
         ).all()
     )
 

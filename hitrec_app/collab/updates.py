@@ -17,71 +17,29 @@ delete set that follows the structs is not read.
 
 from __future__ import annotations
 
-from hitrec_app.collab.protocol import Malformed
+from hitrec_app.collab.protocol import MAX_VARUINT_BYTES, Malformed, Reader
 
 _BIT_ORIGIN = 0x80
 _BIT_RIGHT_ORIGIN = 0x40
 _BIT_PARENT_SUB = 0x20
 _GC = 0
 _SKIP = 10
-_MAX_VARUINT_BYTES = 8
 _MAX_ANY_DEPTH = 64
 # ContentType refs: 3 (XmlElement) and 5 (XmlHook) carry a name; 0-6 are the Yjs types.
 _TYPE_WITH_NAME = (3, 5)
 _MAX_TYPE_REF = 6
 
 
-class _Reader:
-    __slots__ = ("data", "pos")
+class _Reader(Reader):
+    """The lib0 reader plus what skipping an update's contents needs."""
 
-    def __init__(self, data: bytes) -> None:
-        self.data = data
-        self.pos = 0
-
-    def byte(self) -> int:
-        if self.pos >= len(self.data):
-            raise Malformed("update ends early")
-        b = self.data[self.pos]
-        self.pos += 1
-        return b
-
-    def varuint(self) -> int:
-        data, pos = self.data, self.pos
-        value = shift = 0
-        for _ in range(_MAX_VARUINT_BYTES):
-            if pos >= len(data):
-                raise Malformed("update ends inside a number")
-            b = data[pos]
-            pos += 1
-            value |= (b & 0x7F) << shift
-            if b < 0x80:
-                self.pos = pos
-                return value
-            shift += 7
-        raise Malformed("number too large in update")
+    __slots__ = ()
 
     def skip_varint(self) -> None:
-        for _ in range(_MAX_VARUINT_BYTES + 2):
+        for _ in range(MAX_VARUINT_BYTES + 2):
             if self.byte() < 0x80:
                 return
         raise Malformed("number too large in update")
-
-    def skip(self, n: int) -> None:
-        if self.pos + n > len(self.data):
-            raise Malformed("update ends early")
-        self.pos += n
-
-    def bytes_(self) -> bytes:
-        n = self.varuint()
-        start = self.pos
-        self.skip(n)
-        return self.data[start : self.pos]
-
-    def string(self) -> str:
-        try:
-            return self.bytes_().decode("utf-8")
-        except UnicodeDecodeError as err:
-            raise Malformed("string in update is not UTF-8") from err
 
     def any_(self, depth: int = 0) -> None:
         """Skip one lib0 `Any` value."""
@@ -97,10 +55,10 @@ class _Reader:
         elif tag in (123, 122):  # float64, bigint64
             self.skip(8)
         elif tag in (119, 116):  # string, bytes
-            self.bytes_()
+            self.payload()
         elif tag == 118:  # object
             for _ in range(self.varuint()):
-                self.bytes_()
+                self.payload()
                 self.any_(depth + 1)
         elif tag == 117:  # array
             for _ in range(self.varuint()):
@@ -114,23 +72,23 @@ def _skip_content(r: _Reader, ref: int) -> None:
         r.varuint()
     elif ref == 2:  # JSON: count, strings
         for _ in range(r.varuint()):
-            r.bytes_()
+            r.payload()
     elif ref in (3, 4, 5):  # binary, string, embed (JSON string)
-        r.bytes_()
+        r.payload()
     elif ref == 6:  # format: key, JSON value
-        r.bytes_()
-        r.bytes_()
+        r.payload()
+        r.payload()
     elif ref == 7:  # type
         type_ref = r.varuint()
         if type_ref > _MAX_TYPE_REF:
             raise Malformed(f"unknown type {type_ref} in update")
         if type_ref in _TYPE_WITH_NAME:
-            r.bytes_()
+            r.payload()
     elif ref == 8:  # any: count, values
         for _ in range(r.varuint()):
             r.any_()
     elif ref == 9:  # subdocument: guid, options
-        r.bytes_()
+        r.payload()
         r.any_()
     else:
         raise Malformed(f"unknown content type {ref} in update")

@@ -7,8 +7,6 @@ from sqlmodel import Field, SQLModel
 from hitrec_app.models.fields import created_at, fk, timestamp
 from hitrec_app.models.types import UTCDateTime
 
-ROLES = ("member", "host", "admin")
-
 
 class User(SQLModel, table=True):
     __tablename__ = "users"
@@ -21,7 +19,7 @@ class User(SQLModel, table=True):
     bio: str = Field(default="", max_length=2000)
     avatar_path: str | None = Field(default=None, max_length=255)
     password_hash: str = Field(max_length=255)
-    role: str = Field(default="member", max_length=16)
+    role: str = Field(default="member", max_length=16)  # one of vocabulary.ROLES
     terms_version: str = Field(max_length=32)
     terms_accepted_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
     created_at: datetime = created_at()

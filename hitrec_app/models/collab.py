@@ -15,10 +15,6 @@ from sqlmodel import Field, SQLModel, UniqueConstraint
 
 from hitrec_app.models.fields import created_at, fk
 
-# auto: every few minutes of activity; named: a writer saved it; restore: the state right
-# after a restore; compact: written only to bound the update log (hidden from history).
-SNAPSHOT_KINDS = ("auto", "named", "restore", "compact")
-
 
 class DraftUpdate(SQLModel, table=True):
     __tablename__ = "draft_updates"
@@ -39,7 +35,7 @@ class DraftSnapshot(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     draft_id: int = fk("drafts.id")
-    kind: str = Field(max_length=16)
+    kind: str = Field(max_length=16)  # one of vocabulary.SNAPSHOT_KINDS
     label: str | None = Field(default=None, max_length=200)
     upto_seq: int
     state: bytes = Field(sa_type=LargeBinary, nullable=False)

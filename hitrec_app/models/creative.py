@@ -6,9 +6,7 @@ from sqlalchemy import Index
 from sqlmodel import Field, SQLModel, UniqueConstraint
 
 from hitrec_app.models.fields import created_at, fk, timestamp
-
-RECORD_KINDS = ("text", "image", "audio", "video")
-CHALLENGE_STATES = ("draft", "open", "closed")
+from hitrec_app.vocabulary import RECORD_KINDS
 
 
 class Challenge(SQLModel, table=True):
@@ -19,9 +17,9 @@ class Challenge(SQLModel, table=True):
     title: str = Field(max_length=200)
     prompt: str = Field(default="")
     instructions: str = Field(default="")
-    # Comma-separated subset of RECORD_KINDS.
-    accepted_kinds: str = Field(default="text,image,audio,video", max_length=64)
-    state: str = Field(default="draft", max_length=16, index=True)
+    # Comma-separated subset of vocabulary.RECORD_KINDS.
+    accepted_kinds: str = Field(default=",".join(RECORD_KINDS), max_length=64)
+    state: str = Field(default="draft", max_length=16, index=True)  # vocabulary.CHALLENGE_STATES
     deadline: datetime | None = timestamp(index=True)
     production_id: int | None = fk("productions.id", nullable=True)
     pool_cents: int | None = Field(default=None)
@@ -41,7 +39,7 @@ class Record(SQLModel, table=True):
     )
 
     id: int | None = Field(default=None, primary_key=True)
-    kind: str = Field(max_length=16, index=True)
+    kind: str = Field(max_length=16, index=True)  # one of vocabulary.RECORD_KINDS
     title: str = Field(max_length=200)
     description: str = Field(default="")
     body: str | None = Field(default=None)  # Markdown, for text records

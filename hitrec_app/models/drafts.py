@@ -6,8 +6,6 @@ from sqlmodel import Field, SQLModel, UniqueConstraint
 
 from hitrec_app.models.fields import created_at, fk
 
-DRAFT_ROLES = ("owner", "editor", "viewer")
-
 
 class Draft(SQLModel, table=True):
     __tablename__ = "drafts"
@@ -27,5 +25,5 @@ class DraftCollaborator(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     draft_id: int = fk("drafts.id")
     user_id: int = fk("users.id")
-    role: str = Field(default="editor", max_length=16)
+    role: str = Field(default="editor", max_length=16)  # one of vocabulary.DRAFT_ROLES
     created_at: datetime = created_at()

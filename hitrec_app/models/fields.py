@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from sqlmodel import Field
 
@@ -19,7 +19,9 @@ def timestamp(*, index: bool = False) -> Any:
     return Field(default=None, sa_type=UTCDateTime, nullable=True, index=index)
 
 
-def fk(target: str, *, nullable: bool = False, ondelete: str = "CASCADE") -> Any:
+def fk(
+    target: str, *, nullable: bool = False, ondelete: Literal["CASCADE", "RESTRICT"] = "CASCADE"
+) -> Any:
     return Field(
         default=None if nullable else ...,
         foreign_key=target,

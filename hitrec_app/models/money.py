@@ -8,8 +8,6 @@ from sqlmodel import Field, SQLModel, UniqueConstraint
 
 from hitrec_app.models.fields import created_at, fk, timestamp
 
-PROPOSAL_STATES = ("open", "final")
-
 
 class Production(SQLModel, table=True):
     __tablename__ = "productions"
@@ -50,7 +48,7 @@ class PayProposal(SQLModel, table=True):
     production_id: int = fk("productions.id")
     author_id: int = fk("users.id")
     pool_cents: int
-    state: str = Field(default="open", max_length=16)
+    state: str = Field(default="open", max_length=16)  # one of vocabulary.PROPOSAL_STATES
     created_at: datetime = created_at()
     finalised_at: datetime | None = timestamp()
 

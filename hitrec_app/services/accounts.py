@@ -6,13 +6,12 @@ import hashlib
 import logging
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import delete, func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from hitrec_app.models import LoginAttempt, User, UserSession, utcnow
-from hitrec_app.models.accounts import ROLES
 from hitrec_app.services import events
 from hitrec_app.services.errors import (
     AuthenticationFailed,
@@ -24,6 +23,7 @@ from hitrec_app.services.errors import (
 from hitrec_app.services.passwords import hash_password, verify_password
 from hitrec_app.services.validation import check_password, clean_text, clean_username
 from hitrec_app.settings import settings
+from hitrec_app.vocabulary import ACCOUNTS_ROOM, ACTIVITY_ROOM, ROLES, SESSION_REVOKED, USER_JOINED
 
 log = logging.getLogger(__name__)
 
@@ -42,8 +42,6 @@ SIGNUP_WINDOW = timedelta(hours=1)
 MAX_SIGNUPS_PER_CLIENT = 10
 # Sign-ups are counted in the sign-in attempts table under a key no username can have.
 _SIGNUP_KEY = "#signup"
-# Published after a session is revoked (signed out): {"session_id", "user_id"}.
-SESSION_REVOKED = "session.revoked"
 
 
 @dataclass(frozen=True)
@@ -58,6 +56,12 @@ def _hash_token(token: str) -> str:
 
 def get_user_by_username(*, session: Session, username: str) -> User | None:
     return session.exec(select(User).where(User.username_key == username.strip().lower())).first()
+
+
+def shown_name(*, session: Session, user_id: int) -> str | None:
+    """The name others see for a user (display name, else username); None if no such account."""
+    user = session.get(User, user_id)
+    return None if user is None else user.display_name or user.username
 
 
 def count_users(*, session: Session) -> int:
@@ -97,7 +101,7 @@ def sign_up(
     session.add(user)
     session.flush()
     events.publish(
-        session, "activity", "user.joined", {"username": user.username, "name": user.display_name}
+        session, ACTIVITY_ROOM, USER_JOINED, {"username": user.username, "name": user.display_name}
     )
     if client_ip is not None:
         session.add(
@@ -144,8 +148,6 @@ def _retry_minutes(*, session: Session, now: datetime, **where: str) -> int:
     if oldest is None:
         return 1
     if oldest.tzinfo is None:  # SQLite aggregate bypasses the column type
-        from datetime import UTC
-
         oldest = oldest.replace(tzinfo=UTC)
     left = (oldest + ATTEMPT_WINDOW - now).total_seconds()
     return max(1, int(left // 60) + 1)
@@ -177,13 +179,15 @@ def sign_in(*, session: Session, username: str, password: str, client_ip: str) -
         session.commit()
         raise AuthenticationFailed("Wrong username or password.")
     assert user is not None
-    session.exec(  # type: ignore[call-overload]
-        delete(LoginAttempt).where(LoginAttempt.username_key == key, LoginAttempt.client_ip == ip)
+    session.exec(
+        delete(LoginAttempt).where(
+            col(LoginAttempt.username_key) == key, col(LoginAttempt.client_ip) == ip
+        )
     )
     token = secrets.token_urlsafe(32)
     session.add(
         UserSession(
-            user_id=user.id,
+            user_id=user.id or 0,
             token_hash=_hash_token(token),
             expires_at=now + timedelta(days=settings.session_days),
         )
@@ -232,7 +236,7 @@ def sign_out(*, session: Session, token: str | None) -> None:
         session.add(row)
         session.flush()
         events.publish(
-            session, "accounts", SESSION_REVOKED, {"session_id": row.id, "user_id": row.user_id}
+            session, ACCOUNTS_ROOM, SESSION_REVOKED, {"session_id": row.id, "user_id": row.user_id}
         )
 
 
@@ -274,12 +278,4 @@ def set_role(*, session: Session, actor_id: int | None, username: str, role: str
 
 
 def list_users(*, session: Session, limit: int = 200) -> list[User]:
-    return list(session.exec(select(User).order_by(User.created_at).limit(limit)))
-
-
-def purge_expired(*, session: Session) -> int:
-    """Drop expired sessions and stale sign-in failures (housekeeping)."""
-    now = utcnow()
-    n = session.exec(delete(UserSession).where(UserSession.expires_at < now)).rowcount  # type: ignore[call-overload]
-    session.exec(delete(LoginAttempt).where(LoginAttempt.created_at < now - SIGNUP_WINDOW))  # type: ignore[call-overload]
-    return n or 0
+    return list(session.exec(select(User).order_by(col(User.created_at)).limit(limit)))

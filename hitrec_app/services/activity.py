@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
+from hitrec_app import routes
 from hitrec_app.models import Challenge, Record, User
 
 
@@ -19,17 +20,19 @@ class ActivityItem:
 
 def recent_activity(*, session: Session, limit: int = 12) -> list[ActivityItem]:
     items: list[ActivityItem] = []
-    for user in session.exec(select(User).order_by(User.created_at.desc()).limit(limit)):  # type: ignore[attr-defined]
+    for user in session.exec(select(User).order_by(col(User.created_at).desc()).limit(limit)):
         items.append(
             ActivityItem(
-                user.created_at, f"{user.display_name} joined the studio", f"/u/{user.username}"
+                user.created_at,
+                f"{user.display_name} joined the studio",
+                routes.user_url(user.username),
             )
         )
     challenges = session.exec(
         select(Challenge, User)
-        .join(User, User.id == Challenge.host_id)  # type: ignore[arg-type]
+        .join(User, col(User.id) == Challenge.host_id)
         .where(Challenge.state != "draft")
-        .order_by(Challenge.created_at.desc())  # type: ignore[attr-defined]
+        .order_by(col(Challenge.created_at).desc())
         .limit(limit)
     )
     for challenge, host in challenges:
@@ -37,14 +40,14 @@ def recent_activity(*, session: Session, limit: int = 12) -> list[ActivityItem]:
             ActivityItem(
                 challenge.created_at,
                 f"{host.display_name} posted the challenge “{challenge.title}”",
-                f"/challenges/{challenge.id}",
+                routes.challenge_url(challenge.id or 0),
             )
         )
     records = session.exec(
         select(Record, User)
-        .join(User, User.id == Record.submitted_by_id)  # type: ignore[arg-type]
-        .where(Record.withdrawn_at.is_(None))  # type: ignore[union-attr]
-        .order_by(Record.created_at.desc())  # type: ignore[attr-defined]
+        .join(User, col(User.id) == Record.submitted_by_id)
+        .where(col(Record.withdrawn_at).is_(None))
+        .order_by(col(Record.created_at).desc())
         .limit(limit)
     )
     for record, author in records:
@@ -52,7 +55,7 @@ def recent_activity(*, session: Session, limit: int = 12) -> list[ActivityItem]:
             ActivityItem(
                 record.created_at,
                 f"{author.display_name} submitted the {record.kind} record “{record.title}”",
-                f"/records/{record.id}",
+                routes.record_url(record.id or 0),
             )
         )
     items.sort(key=lambda item: item.at, reverse=True)

@@ -11,21 +11,25 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from hitrec_app.models import Challenge, Production, Record, User, utcnow
-from hitrec_app.models.creative import RECORD_KINDS
 from hitrec_app.services import events
 from hitrec_app.services.errors import NotFound, PermissionDenied, ValidationError
 from hitrec_app.services.validation import clean_text
+from hitrec_app.vocabulary import (
+    BOARD_ROOM,
+    CHALLENGE_CLOSED,
+    CHALLENGE_OPENED,
+    CHALLENGE_UPDATED,
+    HOST_ROLES,
+    RECORD_KINDS,
+    TOTAL_BPS,
+    challenge_room,
+)
 
-HOST_ROLES = ("host", "admin")
 CLOSING_SOON = timedelta(hours=48)
-BOARD_ROOM = "board"
-
-
-def challenge_room(challenge_id: int) -> str:
-    return f"challenge-{challenge_id}"
 
 
 @dataclass(frozen=True)
@@ -120,7 +124,7 @@ def _clean(data: ChallengeInput, *, session: Session, now: datetime) -> dict:
         raise ValidationError("The pool cannot be negative.")
     if data.pool_cents is not None and data.pool_cents > 10**11:
         raise ValidationError("The pool is implausibly large.")
-    if share is not None and not 0 <= share <= 10_000:
+    if share is not None and not 0 <= share <= TOTAL_BPS:
         raise ValidationError("The contributors' share must be between 0% and 100%.")
     if data.pool_cents is not None and share is None:
         raise ValidationError("When there is a pool, say what share goes to contributors.")
@@ -132,7 +136,7 @@ def _clean(data: ChallengeInput, *, session: Session, now: datetime) -> dict:
         "deadline": data.deadline,
         "production_id": data.production_id,
         "pool_cents": data.pool_cents,
-        "contributors_share_bps": share if data.pool_cents is not None else share,
+        "contributors_share_bps": share,
     }
 
 
@@ -163,11 +167,11 @@ def create_challenge(
     if not is_host(user):
         raise PermissionDenied("Only hosts can post challenges.")
     values = _clean(data, session=session, now=utcnow())
-    challenge = Challenge(host_id=user.id, state="open" if publish else "draft", **values)
+    challenge = Challenge(host_id=user.id or 0, state="open" if publish else "draft", **values)
     session.add(challenge)
     session.flush()
     if publish:
-        events.publish(session, BOARD_ROOM, "challenge.opened", {"challenge_id": challenge.id})
+        events.publish(session, BOARD_ROOM, CHALLENGE_OPENED, {"challenge_id": challenge.id})
     return challenge
 
 
@@ -181,14 +185,7 @@ def update_challenge(
     values = _clean(data, session=session, now=utcnow())
     for key, value in values.items():
         setattr(challenge, key, value)
-    session.add(challenge)
-    session.flush()
-    events.publish(
-        session,
-        challenge_room(challenge.id or 0),
-        "challenge.updated",
-        {"challenge_id": challenge.id},
-    )
+    _save_and_announce(session, challenge, CHALLENGE_UPDATED)
     return challenge
 
 
@@ -199,14 +196,7 @@ def open_challenge(*, session: Session, actor_id: int, challenge_id: int) -> Cha
     if challenge.deadline is not None and challenge.deadline <= utcnow():
         raise ValidationError("The deadline has passed; move it into the future first.")
     challenge.state = "open"
-    session.add(challenge)
-    session.flush()
-    events.publish(
-        session,
-        challenge_room(challenge.id or 0),
-        "challenge.opened",
-        {"challenge_id": challenge.id},
-    )
+    _save_and_announce(session, challenge, CHALLENGE_OPENED)
     return challenge
 
 
@@ -223,14 +213,14 @@ def close_challenge(*, session: Session, actor_id: int, challenge_id: int) -> Ch
 def _close(session: Session, challenge: Challenge, when: datetime) -> None:
     challenge.state = "closed"
     challenge.closed_at = when
+    _save_and_announce(session, challenge, CHALLENGE_CLOSED)
+
+
+def _save_and_announce(session: Session, challenge: Challenge, kind: str) -> None:
+    """Write the challenge and tell its room (after the commit) that it changed."""
     session.add(challenge)
     session.flush()
-    events.publish(
-        session,
-        challenge_room(challenge.id or 0),
-        "challenge.closed",
-        {"challenge_id": challenge.id},
-    )
+    events.publish(session, challenge_room(challenge.id or 0), kind, {"challenge_id": challenge.id})
 
 
 def close_if_expired(
@@ -244,11 +234,11 @@ def close_if_expired(
     return False
 
 
-def _expired(now: datetime):
+def _expired(now: datetime) -> SelectOfScalar[Challenge]:
     return select(Challenge).where(
         Challenge.state == "open",
-        Challenge.deadline.is_not(None),  # type: ignore[union-attr]
-        Challenge.deadline <= now,  # type: ignore[operator]
+        col(Challenge.deadline).is_not(None),
+        col(Challenge.deadline) <= now,
     )
 
 
@@ -261,14 +251,11 @@ def close_expired_challenges(*, session: Session, now: datetime | None = None) -
     """
     now = now or utcnow()
     due = session.exec(
-        _expired(now).order_by(Challenge.id).with_for_update(skip_locked=True)  # type: ignore[union-attr]
+        _expired(now).order_by(col(Challenge.id)).with_for_update(skip_locked=True)
     ).all()
     for challenge in due:
         _close(session, challenge, challenge.deadline or now)
     return [c.id for c in due if c.id is not None]
-
-
-close_expired = close_expired_challenges
 
 
 def has_expired(*, session: Session, now: datetime | None = None) -> bool:
@@ -293,8 +280,8 @@ def entry_counts(*, session: Session, challenge_ids: list[int]) -> dict[int, int
         return {}
     rows = session.exec(
         select(Record.challenge_id, func.count())
-        .where(Record.challenge_id.in_(challenge_ids), Record.withdrawn_at.is_(None))  # type: ignore[union-attr]
-        .group_by(Record.challenge_id)
+        .where(col(Record.challenge_id).in_(challenge_ids), col(Record.withdrawn_at).is_(None))
+        .group_by(col(Record.challenge_id))
     )
     return {cid: n for cid, n in rows if cid is not None}
 
@@ -302,11 +289,11 @@ def entry_counts(*, session: Session, challenge_ids: list[int]) -> dict[int, int
 def latest_entries(*, session: Session, challenge_id: int, limit: int = 3) -> list[EntryPreview]:
     rows = session.exec(
         select(Record.id, Record.title, Record.kind)
-        .where(Record.challenge_id == challenge_id, Record.withdrawn_at.is_(None))  # type: ignore[union-attr]
-        .order_by(Record.created_at.desc(), Record.id.desc())  # type: ignore[attr-defined, union-attr]
+        .where(Record.challenge_id == challenge_id, col(Record.withdrawn_at).is_(None))
+        .order_by(col(Record.created_at).desc(), col(Record.id).desc())
         .limit(limit)
     )
-    return [EntryPreview(id=i, title=t, kind=k) for i, t, k in rows]
+    return [EntryPreview(id=i or 0, title=t, kind=k) for i, t, k in rows]
 
 
 def board(
@@ -320,28 +307,30 @@ def board(
     live = list(
         session.exec(
             select(Challenge, User)
-            .join(User, User.id == Challenge.host_id)  # type: ignore[arg-type]
+            .join(User, col(User.id) == Challenge.host_id)
             .where(Challenge.state == "open")
-            .order_by(Challenge.deadline.is_(None), Challenge.deadline, Challenge.id.desc())  # type: ignore[union-attr, arg-type]
+            .order_by(
+                col(Challenge.deadline).is_(None), col(Challenge.deadline), col(Challenge.id).desc()
+            )
             .limit(200)
         )
     )
     closed = list(
         session.exec(
             select(Challenge, User)
-            .join(User, User.id == Challenge.host_id)  # type: ignore[arg-type]
+            .join(User, col(User.id) == Challenge.host_id)
             .where(Challenge.state == "closed")
-            .order_by(Challenge.closed_at.desc(), Challenge.id.desc())  # type: ignore[union-attr]
+            .order_by(col(Challenge.closed_at).desc(), col(Challenge.id).desc())
             .limit(closed_limit)
         )
     )
-    drafts: list = []
+    drafts: list[tuple[Challenge, User]] = []
     if viewer is not None and is_host(viewer):
         query = (
             select(Challenge, User)
-            .join(User, User.id == Challenge.host_id)  # type: ignore[arg-type]
+            .join(User, col(User.id) == Challenge.host_id)
             .where(Challenge.state == "draft")
-            .order_by(Challenge.id.desc())  # type: ignore[union-attr]
+            .order_by(col(Challenge.id).desc())
             .limit(50)
         )
         if viewer.role != "admin":

@@ -4,24 +4,28 @@ from __future__ import annotations
 
 import io
 from datetime import timedelta
+from typing import Protocol
 
 from PIL import Image, ImageDraw
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from hitrec_app.models import (
     Challenge,
+    Comment,
     Draft,
     DraftCollaborator,
+    Heart,
     Production,
     ProductionContribution,
     Record,
     RecordAuthor,
     RecordSource,
+    RecordTag,
     RevenueEntry,
     User,
     utcnow,
 )
-from hitrec_app.services import accounts, uploads
+from hitrec_app.services import accounts, lineage, uploads
 
 DEMO_PASSWORD = "hitrec-demo-2026"  # noqa: S105 (documented in the README)
 DEMO_USERS = [
@@ -32,6 +36,16 @@ DEMO_USERS = [
     ("tomas", "Tomás Herrera", "member", "Field recordist; rain is my favourite instrument."),
     ("ada", "Ada Lindqvist", "member", "Poet, remixer, collector of small moments."),
 ]
+
+
+class _Row(Protocol):
+    id: int | None
+
+
+def _id(row: _Row) -> int:
+    """The id of a row already flushed (so the database has given it one)."""
+    assert row.id is not None
+    return row.id
 
 
 def _demo_image() -> bytes:
@@ -67,7 +81,7 @@ def _record(
         title=title,
         body=body,
         challenge_id=challenge.id if challenge else None,
-        submitted_by_id=by.id,
+        submitted_by_id=_id(by),
         tags=tags,
         file_path=file_path,
         thumbnail_path=file_path,
@@ -77,9 +91,9 @@ def _record(
     session.add(record)
     session.flush()
     for author in authors or (by,):
-        session.add(RecordAuthor(record_id=record.id, user_id=author.id))
+        session.add(RecordAuthor(record_id=_id(record), user_id=_id(author)))
     for source in sources:
-        session.add(RecordSource(record_id=record.id, source_id=source.id))
+        session.add(RecordSource(record_id=_id(record), source_id=_id(source)))
     return record
 
 
@@ -104,13 +118,13 @@ def load_demo(*, session: Session) -> bool:
 
     production = Production(
         title="Lighthouse: a short film",
-        host_id=maya.id,
+        host_id=_id(maya),
         description="A seven-minute animated short built from the lighthouse challenge.",
     )
     session.add(production)
     session.flush()
     lighthouse = Challenge(
-        host_id=maya.id,
+        host_id=_id(maya),
         title="The lighthouse at the end of the world",
         prompt="Write the opening page of a story set in a lighthouse nobody visits any more.",
         instructions="Text up to 600 words, or an image of the lighthouse. Remixes welcome.",
@@ -122,7 +136,7 @@ def load_demo(*, session: Session) -> bool:
         contributors_share_bps=5000,
     )
     rain = Challenge(
-        host_id=jules.id,
+        host_id=_id(jules),
         title="Sounds of a rainy city",
         prompt="Record two minutes of rain somewhere you love.",
         accepted_kinds="audio",
@@ -191,21 +205,21 @@ def load_demo(*, session: Session) -> bool:
     )
 
     for record in (opening, picture, remix):
-        session.add(ProductionContribution(production_id=production.id, record_id=record.id))
+        session.add(ProductionContribution(production_id=_id(production), record_id=_id(record)))
     session.add(
         RevenueEntry(
-            production_id=production.id, amount_cents=240_000, source="Festival screening fee"
+            production_id=_id(production), amount_cents=240_000, source="Festival screening fee"
         )
     )
 
-    draft = Draft(title="The Keeper's Daughter", owner_id=jules.id, challenge_id=lighthouse.id)
+    draft = Draft(title="The Keeper's Daughter", owner_id=_id(jules), challenge_id=lighthouse.id)
     session.add(draft)
     session.flush()
     session.add_all(
         [
-            DraftCollaborator(draft_id=draft.id, user_id=jules.id, role="owner"),
-            DraftCollaborator(draft_id=draft.id, user_id=priya.id, role="editor"),
-            DraftCollaborator(draft_id=draft.id, user_id=ada.id, role="viewer"),
+            DraftCollaborator(draft_id=_id(draft), user_id=_id(jules), role="owner"),
+            DraftCollaborator(draft_id=_id(draft), user_id=_id(priya), role="editor"),
+            DraftCollaborator(draft_id=_id(draft), user_id=_id(ada), role="viewer"),
         ]
     )
     _creative_extras(session, users)  # hearts, tags and counters for the challenge board
@@ -214,16 +228,11 @@ def load_demo(*, session: Session) -> bool:
 
 def _creative_extras(session: Session, users: dict[str, User]) -> None:
     """Tags, a few hearts and comments, and the counters the challenge board sorts by."""
-    from sqlmodel import select
-
-    from hitrec_app.models import Comment, Heart, RecordTag
-    from hitrec_app.services import lineage
-
     session.flush()
     all_records = list(session.exec(select(Record)))
     for record in all_records:
         for tag in dict.fromkeys(t.strip().lower() for t in record.tags.split(",") if t.strip()):
-            session.add(RecordTag(record_id=record.id, tag=tag))
+            session.add(RecordTag(record_id=_id(record), tag=tag))
     by_title = {r.title: r for r in all_records}
     hearts = {
         "The keeper's last log": ("maya", "priya", "ada", "tomas"),
@@ -233,12 +242,12 @@ def _creative_extras(session: Session, users: dict[str, User]) -> None:
     for title, names in hearts.items():
         if title in by_title:
             for name in names:
-                session.add(Heart(record_id=by_title[title].id, user_id=users[name].id))
+                session.add(Heart(record_id=_id(by_title[title]), user_id=_id(users[name])))
             by_title[title].heart_count = len(names)
     if "The lamp at dusk" in by_title:
         session.add(
             Comment(
-                author_id=users["jules"].id,
+                author_id=_id(users["jules"]),
                 record_id=by_title["The lamp at dusk"].id,
                 body="That light is exactly how I pictured it.",
             )

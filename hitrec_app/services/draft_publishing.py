@@ -8,14 +8,12 @@ share in basis points (summing to 10,000), including people no longer in the dra
 
 from __future__ import annotations
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from hitrec_app.models import Challenge, Record, RecordAuthor, User
-from hitrec_app.services import challenges, drafts, events
+from hitrec_app.services import challenges, drafts, records
 from hitrec_app.services.errors import ValidationError
-from hitrec_app.services.records import BODY_MAX
-
-TOTAL_BPS = 10_000
+from hitrec_app.vocabulary import RECORD_BODY_MAX, RECORD_CREATED, TOTAL_BPS
 
 
 def display_names(*, session: Session, user_ids: set[int]) -> dict[int, str]:
@@ -23,8 +21,8 @@ def display_names(*, session: Session, user_ids: set[int]) -> dict[int, str]:
     ids = [i for i in user_ids if i > 0]
     if not ids:
         return {}
-    rows = session.exec(select(User.id, User.display_name).where(User.id.in_(ids))).all()  # type: ignore[union-attr]
-    return {uid: name for uid, name in rows}
+    rows = session.exec(select(User.id, User.display_name).where(col(User.id).in_(ids))).all()
+    return {uid: name for uid, name in rows if uid is not None}
 
 
 def _challenge_for(session: Session, challenge_id: int | None) -> int | None:
@@ -50,9 +48,9 @@ def publish_draft(
         raise ValidationError("This draft is already published.")
     if not text.strip():
         raise ValidationError("Write something before publishing.")
-    if len(text) > BODY_MAX:
+    if len(text) > RECORD_BODY_MAX:
         raise ValidationError(
-            f"A text record holds at most {BODY_MAX:,} characters and this draft has "
+            f"A text record holds at most {RECORD_BODY_MAX:,} characters and this draft has "
             f"{len(text):,}; split it into parts before publishing."
         )
     credited = {int(a): int(b) for a, b in shares_bps.items() if int(a) > 0 and int(b) > 0}
@@ -78,11 +76,5 @@ def publish_draft(
     draft.published_record_id = record.id
     session.add(draft)
     session.flush()
-    room = challenges.challenge_room(record.challenge_id) if record.challenge_id else "records"
-    events.publish(
-        session,
-        room,
-        "record.created",
-        {"record_id": record.id, "challenge_id": record.challenge_id},
-    )
+    records.announce_record(session, record, RECORD_CREATED)
     return record

@@ -1,7 +1,7 @@
 """Drafts and their members: who may open, edit and manage a co-edited story.
 
 Only members open a draft; owners and editors change it; the owner manages members.
-Every membership change publishes `draft.member_changed` on the room `draft-{id}`; the
+Every membership change publishes `DRAFT_MEMBER_CHANGED` on the draft's room; the
 co-editing server subscribes and closes the affected user's open editor connections,
 so a removed or demoted writer cannot keep typing on an old connection.
 """
@@ -12,25 +12,22 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
+from hitrec_app import routes
 from hitrec_app.models import Draft, DraftCollaborator, User
-from hitrec_app.services import challenges, events, notifications
+from hitrec_app.services import accounts, challenges, events, notifications
 from hitrec_app.services.errors import NotFound, PermissionDenied, ValidationError
 from hitrec_app.services.validation import clean_text
+from hitrec_app.vocabulary import (
+    DRAFT_MEMBER_CHANGED,
+    DRAFT_ROLES,
+    EDIT_ROLES,
+    INVITABLE_ROLES,
+    draft_room,
+)
 
-INVITABLE_ROLES = ("editor", "viewer")
-EDIT_ROLES = ("owner", "editor")
-MEMBER_CHANGED = "draft.member_changed"
 INVITED = notifications.register_kind("draft.invited", "Draft invitation")
-
-
-def draft_room(draft_id: int) -> str:
-    return f"draft-{draft_id}"
-
-
-def draft_link(draft_id: int) -> str:
-    return f"/drafts/{draft_id}"
 
 
 def can_edit(role: str | None) -> bool:
@@ -100,6 +97,20 @@ def _require_owner(*, session: Session, draft_id: int, actor_id: int) -> Draft:
     return draft
 
 
+def _managed_member(
+    session: Session, draft_id: int, actor_id: int, user_id: int, *, if_self: str
+) -> tuple[Draft, DraftCollaborator]:
+    """The draft and another member's membership, when the actor owns the draft; an owner
+    managing themselves is refused with `if_self`."""
+    draft = _require_owner(session=session, draft_id=draft_id, actor_id=actor_id)
+    if user_id == actor_id:
+        raise ValidationError(if_self)
+    row = _membership(session=session, draft_id=draft_id, user_id=user_id)
+    if row is None:
+        raise NotFound("That person is not a member of this draft.")
+    return draft, row
+
+
 def _clean_role(role: str) -> str:
     if role not in INVITABLE_ROLES:
         raise ValidationError("Choose a role: editor (can write) or viewer (can read).")
@@ -112,7 +123,7 @@ def _changed(
     events.publish(
         session,
         draft_room(draft_id),
-        MEMBER_CHANGED,
+        DRAFT_MEMBER_CHANGED,
         {"draft_id": draft_id, "user_id": user_id, "old_role": old, "role": new},
     )
 
@@ -149,7 +160,7 @@ def invite(
     key = (username or "").strip().lower()
     if not key:
         raise ValidationError("Enter the username of the person to invite.")
-    invitee = session.exec(select(User).where(User.username_key == key)).first()
+    invitee = accounts.get_user_by_username(session=session, username=key)
     if invitee is None or invitee.id is None:
         raise NotFound(f"Nobody is called '{username.strip()}' here; check the username.")
     if invitee.id == actor_id:
@@ -167,7 +178,7 @@ def invite(
         user_id=invitee.id,
         kind=INVITED,
         message=f"{who} invited you to {verb} the draft “{draft.title}”.",
-        link=draft_link(draft_id),
+        link=routes.draft_url(draft_id),
     )
     _changed(session, draft_id, invitee.id, None, role)
     return row
@@ -177,12 +188,13 @@ def set_role(
     *, session: Session, actor_id: int, draft_id: int, user_id: int, role: str
 ) -> DraftCollaborator:
     """Change a member's role; role "owner" hands ownership over (the old owner becomes an editor)."""
-    draft = _require_owner(session=session, draft_id=draft_id, actor_id=actor_id)
-    if user_id == actor_id:
-        raise ValidationError("You cannot change your own role; hand ownership to someone first.")
-    row = _membership(session=session, draft_id=draft_id, user_id=user_id)
-    if row is None:
-        raise NotFound("That person is not a member of this draft.")
+    draft, row = _managed_member(
+        session,
+        draft_id,
+        actor_id,
+        user_id,
+        if_self="You cannot change your own role; hand ownership to someone first.",
+    )
     old = row.role
     if role == "owner":
         me = _membership(session=session, draft_id=draft_id, user_id=actor_id)
@@ -204,12 +216,9 @@ def set_role(
 
 def remove_member(*, session: Session, actor_id: int, draft_id: int, user_id: int) -> None:
     """Remove a member; their open editor connections close at once. Their authorship stays."""
-    _require_owner(session=session, draft_id=draft_id, actor_id=actor_id)
-    if user_id == actor_id:
-        raise ValidationError("To leave your own draft, use “Leave draft”.")
-    row = _membership(session=session, draft_id=draft_id, user_id=user_id)
-    if row is None:
-        raise NotFound("That person is not a member of this draft.")
+    _, row = _managed_member(
+        session, draft_id, actor_id, user_id, if_self="To leave your own draft, use “Leave draft”."
+    )
     old = row.role
     session.delete(row)
     session.flush()
@@ -230,7 +239,7 @@ def leave_draft(*, session: Session, user_id: int, draft_id: int) -> int | None:
         others = session.exec(
             select(DraftCollaborator)
             .where(DraftCollaborator.draft_id == draft_id, DraftCollaborator.user_id != user_id)
-            .order_by(DraftCollaborator.created_at, DraftCollaborator.id)  # type: ignore[arg-type]
+            .order_by(col(DraftCollaborator.created_at), col(DraftCollaborator.id))
         ).all()
         heir = next((m for m in others if m.role == "editor"), None) or next(
             (m for m in others if m.role == "viewer"), None
@@ -252,11 +261,11 @@ def list_members(*, session: Session, draft_id: int, actor_id: int) -> list[Memb
     require_member(session=session, draft_id=draft_id, user_id=actor_id)
     rows = session.exec(
         select(DraftCollaborator, User)
-        .join(User, User.id == DraftCollaborator.user_id)  # type: ignore[arg-type]
+        .join(User, col(User.id) == DraftCollaborator.user_id)
         .where(DraftCollaborator.draft_id == draft_id)
-        .order_by(DraftCollaborator.created_at, DraftCollaborator.id)  # type: ignore[arg-type]
+        .order_by(col(DraftCollaborator.created_at), col(DraftCollaborator.id))
     ).all()
-    rank = {"owner": 0, "editor": 1, "viewer": 2}
+    rank = {role: i for i, role in enumerate(DRAFT_ROLES)}
     members = [Member(u.id or 0, u.username, u.display_name, c.role, c.created_at) for c, u in rows]
     return sorted(members, key=lambda m: rank.get(m.role, 3))
 
@@ -264,15 +273,15 @@ def list_members(*, session: Session, draft_id: int, actor_id: int) -> list[Memb
 def list_my_drafts(*, session: Session, user_id: int) -> list[DraftSummary]:
     counts = (
         select(DraftCollaborator.draft_id, func.count().label("n"))
-        .group_by(DraftCollaborator.draft_id)  # type: ignore[arg-type]
+        .group_by(col(DraftCollaborator.draft_id))
         .subquery()
     )
     rows = session.exec(
         select(Draft, DraftCollaborator.role, counts.c.n)
-        .join(DraftCollaborator, DraftCollaborator.draft_id == Draft.id)  # type: ignore[arg-type]
-        .join(counts, counts.c.draft_id == Draft.id)  # type: ignore[arg-type]
+        .join(DraftCollaborator, col(DraftCollaborator.draft_id) == Draft.id)
+        .join(counts, counts.c.draft_id == Draft.id)
         .where(DraftCollaborator.user_id == user_id)
-        .order_by(Draft.created_at.desc(), Draft.id.desc())  # type: ignore[attr-defined,union-attr]
+        .order_by(col(Draft.created_at).desc(), col(Draft.id).desc())
     ).all()
     return [
         DraftSummary(

@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import event as sa_event
 from sqlalchemy.orm import Session as OrmSession
+from sqlalchemy.orm import SessionTransaction
 
 log = logging.getLogger(__name__)
 
@@ -60,5 +61,5 @@ def _after_commit(session: OrmSession) -> None:
 
 
 @sa_event.listens_for(OrmSession, "after_soft_rollback")
-def _after_rollback(session: OrmSession, _previous_transaction) -> None:
+def _after_rollback(session: OrmSession, _previous_transaction: SessionTransaction) -> None:
     session.info.pop(_PENDING, None)

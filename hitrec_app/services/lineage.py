@@ -10,12 +10,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from hitrec_app.models import Record, RecordAuthor, RecordSource, User
 from hitrec_app.services.errors import ValidationError
+from hitrec_app.vocabulary import MAX_SOURCES
 
-MAX_SOURCES = 10
 MAX_DEPTH = 12
 UPSTREAM_CAP = 2000  # records walked for the credits list
 
@@ -26,32 +26,27 @@ PAD = 12
 ARC_ROOM = 44  # space above the nodes for edges that skip a generation
 
 
-def _parents(session: Session, ids: Iterable[int]) -> list[tuple[int, int]]:
-    """(record_id, source_id) edges for records in `ids` (their citations)."""
-    ids = list(ids)
-    if not ids:
+def _edges(session: Session, ids: Iterable[int], *, citing: bool) -> list[tuple[int, int]]:
+    """(record_id, source_id) edges whose record (or, with `citing`, whose source) is in `ids`."""
+    wanted = list(ids)
+    if not wanted:
         return []
+    end = RecordSource.source_id if citing else RecordSource.record_id
     return list(
         session.exec(
-            select(RecordSource.record_id, RecordSource.source_id).where(
-                RecordSource.record_id.in_(ids)  # type: ignore[attr-defined]
-            )
+            select(RecordSource.record_id, RecordSource.source_id).where(col(end).in_(wanted))
         )
     )
+
+
+def _parents(session: Session, ids: Iterable[int]) -> list[tuple[int, int]]:
+    """(record_id, source_id) edges for records in `ids` (their citations)."""
+    return _edges(session, ids, citing=False)
 
 
 def _children(session: Session, ids: Iterable[int]) -> list[tuple[int, int]]:
     """(record_id, source_id) edges for records citing any of `ids`."""
-    ids = list(ids)
-    if not ids:
-        return []
-    return list(
-        session.exec(
-            select(RecordSource.record_id, RecordSource.source_id).where(
-                RecordSource.source_id.in_(ids)  # type: ignore[attr-defined]
-            )
-        )
-    )
+    return _edges(session, ids, citing=True)
 
 
 def _walk(session: Session, start: int, *, up: bool, depth: int, cap: int) -> dict[int, int]:
@@ -67,6 +62,14 @@ def _walk(session: Session, start: int, *, up: bool, depth: int, cap: int) -> di
             seen[rid] = level
         frontier = nxt
     return seen
+
+
+def _records(session: Session, ids: Iterable[int]) -> dict[int, Record]:
+    wanted = list(ids)
+    if not wanted:
+        return {}
+    rows = session.exec(select(Record).where(col(Record.id).in_(wanted)))
+    return {r.id: r for r in rows if r.id is not None}
 
 
 def descendant_ids(session: Session, record_id: int) -> set[int]:
@@ -93,9 +96,7 @@ def check_sources(
         raise ValidationError(f"A record can cite at most {MAX_SOURCES} sources.")
     if record_id is not None and record_id in ids:
         raise ValidationError("A record cannot cite itself.")
-    records = (
-        {r.id: r for r in session.exec(select(Record).where(Record.id.in_(ids)))} if ids else {}
-    )  # type: ignore[union-attr]
+    records = _records(session, ids)
     for sid in ids:
         source = records.get(sid)
         if source is None:
@@ -180,9 +181,9 @@ def _names(session: Session, ids: list[int]) -> dict[int, list[str]]:
         return names
     rows = session.exec(
         select(RecordAuthor.record_id, User.display_name)
-        .join(User, User.id == RecordAuthor.user_id)  # type: ignore[arg-type]
-        .where(RecordAuthor.record_id.in_(ids))  # type: ignore[attr-defined]
-        .order_by(RecordAuthor.id)
+        .join(User, col(User.id) == RecordAuthor.user_id)
+        .where(col(RecordAuthor.record_id).in_(ids))
+        .order_by(col(RecordAuthor.id))
     )
     for rid, name in rows:
         names[rid].append(name)
@@ -243,7 +244,7 @@ def lineage_graph(
     graph.more_down = any(rec not in ids for rec, _ in _children(session, down_edge))
     edges = {(rec, src) for rec, src in _parents(session, ids) if src in ids}
     layer = _layers(record_id, set(ancestors), set(descendants), edges)
-    records = {r.id: r for r in session.exec(select(Record).where(Record.id.in_(ids)))}  # type: ignore[union-attr]
+    records = _records(session, ids)
     names = _names(session, list(ids))
 
     columns: dict[int, list[Record]] = {}
@@ -268,16 +269,16 @@ def lineage_graph(
         block = len(members) * NODE_H + max(len(members) - 1, 0) * ROW_GAP
         top = top_pad + (graph.height - top_pad - PAD - block) // 2
         x = PAD + (gen - lo) * (NODE_W + COL_GAP)
-        for i, rec in enumerate(members):
+        for i, member in enumerate(members):
             y = top + i * (NODE_H + ROW_GAP)
-            pos[rec.id or 0] = (x, y)
+            pos[member.id or 0] = (x, y)
             graph.nodes.append(
                 GraphNode(
-                    id=rec.id or 0,
-                    title=rec.title,
-                    kind=rec.kind,
-                    authors=", ".join(names.get(rec.id or 0, [])),
-                    withdrawn=rec.withdrawn_at is not None,
+                    id=member.id or 0,
+                    title=member.title,
+                    kind=member.kind,
+                    authors=", ".join(names.get(member.id or 0, [])),
+                    withdrawn=member.withdrawn_at is not None,
                     generation=gen,
                     x=x,
                     y=y,
@@ -322,9 +323,9 @@ def upstream_credits(*, session: Session, record_id: int) -> list[Credit]:
         return []
     rows = session.exec(
         select(RecordAuthor.record_id, User.username, User.display_name, Record.title)
-        .join(User, User.id == RecordAuthor.user_id)  # type: ignore[arg-type]
-        .join(Record, Record.id == RecordAuthor.record_id)  # type: ignore[arg-type]
-        .where(RecordAuthor.record_id.in_(list(ancestors)))  # type: ignore[attr-defined]
+        .join(User, col(User.id) == RecordAuthor.user_id)
+        .join(Record, col(Record.id) == RecordAuthor.record_id)
+        .where(col(RecordAuthor.record_id).in_(list(ancestors)))
     )
     people: dict[str, dict] = {}
     for rid, username, name, title in rows:

@@ -10,11 +10,12 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, update
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from hitrec_app.models import Notification, utcnow
 from hitrec_app.services import events
 from hitrec_app.services.errors import NotFound
+from hitrec_app.vocabulary import NOTIFICATION_NEW, NOTIFICATION_READ, inbox_room
 
 # kind -> short label shown next to the message
 KINDS: dict[str, str] = {}
@@ -29,10 +30,6 @@ def register_kind(kind: str, label: str) -> str:
 
 REMIXED = register_kind("record.remixed", "Remix")
 COMMENTED = register_kind("record.commented", "Comment")
-
-
-def inbox_room(user_id: int) -> str:
-    return f"inbox-{user_id}"
 
 
 @dataclass(frozen=True)
@@ -54,7 +51,7 @@ def notify(
     note = Notification(user_id=user_id, kind=kind, message=message[:500], link=link[:255])
     session.add(note)
     session.flush()
-    events.publish(session, inbox_room(user_id), "notification.new", {"user_id": user_id})
+    events.publish(session, inbox_room(user_id), NOTIFICATION_NEW, {"user_id": user_id})
     return note
 
 
@@ -62,7 +59,7 @@ def unread_count(*, session: Session, user_id: int) -> int:
     return session.exec(
         select(func.count())
         .select_from(Notification)
-        .where(Notification.user_id == user_id, Notification.read_at.is_(None))  # type: ignore[union-attr]
+        .where(Notification.user_id == user_id, col(Notification.read_at).is_(None))
     ).one()
 
 
@@ -72,7 +69,7 @@ def list_notifications(
     rows = session.exec(
         select(Notification)
         .where(Notification.user_id == user_id)
-        .order_by(Notification.created_at.desc(), Notification.id.desc())  # type: ignore[attr-defined, union-attr]
+        .order_by(col(Notification.created_at).desc(), col(Notification.id).desc())
         .limit(min(max(limit, 1), 200))
     )
     return [
@@ -96,14 +93,14 @@ def mark_read(*, session: Session, user_id: int, notification_id: int) -> None:
     if note.read_at is None:
         note.read_at = utcnow()
         session.add(note)
-        events.publish(session, inbox_room(user_id), "notification.read", {"user_id": user_id})
+        events.publish(session, inbox_room(user_id), NOTIFICATION_READ, {"user_id": user_id})
 
 
 def mark_all_read(*, session: Session, user_id: int) -> int:
-    result = session.exec(  # type: ignore[call-overload]
+    result = session.exec(
         update(Notification)
-        .where(Notification.user_id == user_id, Notification.read_at.is_(None))  # type: ignore[union-attr]
+        .where(col(Notification.user_id) == user_id, col(Notification.read_at).is_(None))
         .values(read_at=utcnow())
     )
-    events.publish(session, inbox_room(user_id), "notification.read", {"user_id": user_id})
+    events.publish(session, inbox_room(user_id), NOTIFICATION_READ, {"user_id": user_id})
     return result.rowcount or 0

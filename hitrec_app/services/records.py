@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import BinaryIO, Literal
 
-from sqlalchemy import delete, func, or_
-from sqlmodel import Session, select
+from sqlalchemy import ColumnElement, delete, func, or_
+from sqlmodel import Session, col, select
 
+from hitrec_app import routes
 from hitrec_app.models import (
     Challenge,
     Comment,
@@ -25,26 +26,32 @@ from hitrec_app.models import (
     User,
     utcnow,
 )
-from hitrec_app.models.creative import RECORD_KINDS
 from hitrec_app.services import challenges, events, lineage, notifications, uploads
 from hitrec_app.services.errors import NotFound, PermissionDenied, ValidationError
 from hitrec_app.services.validation import clean_text
+from hitrec_app.vocabulary import (
+    COMMENT_CREATED,
+    COMMENT_MAX,
+    HEART_CHANGED,
+    HEART_COUNT,
+    LINEAGE_CHANGED,
+    LINEAGE_COUNT,
+    MAX_SOURCES,
+    MAX_TAGS,
+    RECORD_BODY_MAX,
+    RECORD_CREATED,
+    RECORD_DELETED,
+    RECORD_KINDS,
+    RECORD_PAGE_SIZE,
+    RECORD_SORTS,
+    RECORD_UPDATED,
+    RECORD_WITHDRAWN,
+    challenge_room,
+    record_room,
+    records_room,
+)
 
-BODY_MAX = 20_000
-COMMENT_MAX = 2_000
-MAX_TAGS = 10
 TAG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
-SORTS = ("newest", "hearts", "remixes")
-Sort = Literal["newest", "hearts", "remixes"]
-PAGE_SIZE = 24
-
-
-def record_room(record_id: int) -> str:
-    return f"record-{record_id}"
-
-
-def _room_for(record: Record) -> str:
-    return challenges.challenge_room(record.challenge_id) if record.challenge_id else "records"
 
 
 # --- rules -------------------------------------------------------------------------------
@@ -124,8 +131,8 @@ def lock_records(session: Session, ids: Iterable[int]) -> None:
     if wanted and session.get_bind().dialect.name != "sqlite":
         session.exec(
             select(Record.id)
-            .where(Record.id.in_(wanted))  # type: ignore[union-attr]
-            .order_by(Record.id)
+            .where(col(Record.id).in_(wanted))
+            .order_by(col(Record.id))
             .with_for_update()
         ).all()
 
@@ -163,7 +170,7 @@ def _own(
 
 def _set_tags(session: Session, record: Record, tags: list[str]) -> None:
     record.tags = ",".join(tags)
-    session.exec(delete(RecordTag).where(RecordTag.record_id == record.id))  # type: ignore[call-overload]
+    session.exec(delete(RecordTag).where(col(RecordTag.record_id) == record.id))
     for tag in tags:
         session.add(RecordTag(record_id=record.id or 0, tag=tag))
 
@@ -178,7 +185,7 @@ def _notify_remixed(session: Session, remix: Record, sources: list[Record], by: 
                 user_id=uid,
                 kind=notifications.REMIXED,
                 message=f"{by.display_name} remixed your record “{source.title}” into “{remix.title}”.",
-                link=f"/records/{remix.id}",
+                link=routes.record_url(remix.id or 0),
             )
 
 
@@ -192,11 +199,20 @@ def _lineage_changed(session: Session, record: Record, source_ids: set[int]) -> 
         if src is None:
             continue
         data = {"record_id": sid, "remixes": src.remix_count, "challenge_id": src.challenge_id}
-        events.publish(session, record_room(sid), "lineage.changed", data)
+        events.publish(session, record_room(sid), LINEAGE_CHANGED, data)
         if src.challenge_id:
-            events.publish(
-                session, challenges.challenge_room(src.challenge_id), "lineage.count", data
-            )
+            events.publish(session, challenge_room(src.challenge_id), LINEAGE_COUNT, data)
+
+
+def announce_record(session: Session, record: Record, kind: str) -> None:
+    """Tell the pages that list the record (its challenge's, or the standalone records')
+    that it was created, changed or removed; delivered after the commit."""
+    events.publish(
+        session,
+        records_room(record.challenge_id),
+        kind,
+        {"record_id": record.id, "challenge_id": record.challenge_id},
+    )
 
 
 # --- commands ----------------------------------------------------------------------------
@@ -234,7 +250,7 @@ def submit_record(*, session: Session, user_id: int, data: RecordInput) -> Recor
     body = None
     upload = data.upload()
     if data.kind == "text":
-        body = clean_text(data.body, field="The text", max_len=BODY_MAX, required=True)
+        body = clean_text(data.body, field="The text", max_len=RECORD_BODY_MAX, required=True)
         if upload is not None:
             raise ValidationError("A text record has no file; paste the text instead.")
     elif upload is None:
@@ -277,12 +293,7 @@ def submit_record(*, session: Session, user_id: int, data: RecordInput) -> Recor
     session.flush()
     _lineage_changed(session, record, {s.id for s in sources if s.id})
     _notify_remixed(session, record, sources, user)
-    events.publish(
-        session,
-        _room_for(record),
-        "record.created",
-        {"record_id": record.id, "challenge_id": record.challenge_id},
-    )
+    announce_record(session, record, RECORD_CREATED)
     return record
 
 
@@ -296,12 +307,7 @@ def update_record(
     record.updated_at = utcnow()
     session.add(record)
     session.flush()
-    events.publish(
-        session,
-        _room_for(record),
-        "record.updated",
-        {"record_id": record.id, "challenge_id": record.challenge_id},
-    )
+    announce_record(session, record, RECORD_UPDATED)
     return record
 
 
@@ -320,14 +326,14 @@ def set_sources(*, session: Session, user_id: int, record_id: int, source_ids: l
     wanted = [int(s) for s in source_ids]
     added = [s for s in dict.fromkeys(wanted) if s not in current]
     new_sources = lineage.check_sources(session=session, record_id=record_id, source_ids=added)
-    if len(set(wanted)) > lineage.MAX_SOURCES:
-        raise ValidationError(f"A record can cite at most {lineage.MAX_SOURCES} sources.")
+    if len(set(wanted)) > MAX_SOURCES:
+        raise ValidationError(f"A record can cite at most {MAX_SOURCES} sources.")
     removed = current - set(wanted)
     if removed:
-        session.exec(  # type: ignore[call-overload]
+        session.exec(
             delete(RecordSource).where(
-                RecordSource.record_id == record_id,
-                RecordSource.source_id.in_(removed),  # type: ignore[attr-defined]
+                col(RecordSource.record_id) == record_id,
+                col(RecordSource.source_id).in_(removed),
             )
         )
     for source in new_sources:
@@ -380,20 +386,14 @@ def withdraw_record(
     )
     uploads.remove_after_commit(session, record.file_path, record.thumbnail_path)
     sources = set(lineage.source_ids(session=session, record_id=record_id))
-    room = _room_for(record)
     if built_on is None and in_production is None:
-        session.exec(delete(RecordSource).where(RecordSource.record_id == record_id))  # type: ignore[call-overload]
+        session.exec(delete(RecordSource).where(col(RecordSource.record_id) == record_id))
         for table in (RecordTag, RecordAuthor, Heart, Comment):
-            session.exec(delete(table).where(table.record_id == record_id))  # type: ignore[call-overload, attr-defined]
+            session.exec(delete(table).where(col(table.record_id) == record_id))
         session.delete(record)
         session.flush()
         _lineage_changed(session, record, sources)
-        events.publish(
-            session,
-            room,
-            "record.deleted",
-            {"record_id": record_id, "challenge_id": record.challenge_id},
-        )
+        announce_record(session, record, RECORD_DELETED)
         return "deleted"
     record.withdrawn_at = utcnow()
     record.body = None
@@ -402,12 +402,7 @@ def withdraw_record(
     record.mime_type = None
     session.add(record)
     session.flush()
-    events.publish(
-        session,
-        room,
-        "record.withdrawn",
-        {"record_id": record_id, "challenge_id": record.challenge_id},
-    )
+    announce_record(session, record, RECORD_WITHDRAWN)
     return "withdrawn"
 
 
@@ -437,12 +432,7 @@ def remove_credit(*, session: Session, user_id: int, record_id: int) -> Record:
     record.updated_at = utcnow()
     session.add(record)
     session.flush()
-    events.publish(
-        session,
-        _room_for(record),
-        "record.updated",
-        {"record_id": record.id, "challenge_id": record.challenge_id},
-    )
+    announce_record(session, record, RECORD_UPDATED)
     return record
 
 
@@ -471,9 +461,9 @@ def set_heart(*, session: Session, user_id: int, record_id: int, on: bool) -> in
         "hearts": record.heart_count,
         "challenge_id": record.challenge_id,
     }
-    events.publish(session, record_room(record_id), "heart.changed", data)
+    events.publish(session, record_room(record_id), HEART_CHANGED, data)
     if record.challenge_id:
-        events.publish(session, challenges.challenge_room(record.challenge_id), "heart.count", data)
+        events.publish(session, challenge_room(record.challenge_id), HEART_COUNT, data)
     return record.heart_count
 
 
@@ -517,12 +507,12 @@ def add_comment(*, session: Session, user_id: int, record_id: int, body: str) ->
                 user_id=uid,
                 kind=notifications.COMMENTED,
                 message=f"{user.display_name} commented on “{record.title}”: {text[:120]}",
-                link=f"/records/{record_id}",
+                link=routes.record_url(record_id),
             )
     events.publish(
         session,
         record_room(record_id),
-        "comment.created",
+        COMMENT_CREATED,
         {"record_id": record_id, "comments": record.comment_count},
     )
     return comment
@@ -531,9 +521,9 @@ def add_comment(*, session: Session, user_id: int, record_id: int, body: str) ->
 def list_comments(*, session: Session, record_id: int, limit: int = 200) -> list[CommentView]:
     rows = session.exec(
         select(Comment, User)
-        .join(User, User.id == Comment.author_id)  # type: ignore[arg-type]
+        .join(User, col(User.id) == Comment.author_id)
         .where(Comment.record_id == record_id)
-        .order_by(Comment.created_at, Comment.id)  # type: ignore[arg-type]
+        .order_by(col(Comment.created_at), col(Comment.id))
         .limit(limit)
     )
     return [
@@ -576,16 +566,18 @@ class RecordView:
 def _refs(session: Session, ids: list[int]) -> list[RecordRef]:
     if not ids:
         return []
-    rows = session.exec(select(Record).where(Record.id.in_(ids)).order_by(Record.created_at))  # type: ignore[union-attr]
+    rows = session.exec(
+        select(Record).where(col(Record.id).in_(ids)).order_by(col(Record.created_at))
+    )
     return [RecordRef(r.id or 0, r.title, r.kind, r.withdrawn_at is not None) for r in rows]
 
 
 def authors(session: Session, record_id: int) -> list[Person]:
     rows = session.exec(
         select(User.username, User.display_name)
-        .join(RecordAuthor, RecordAuthor.user_id == User.id)  # type: ignore[arg-type]
+        .join(RecordAuthor, col(RecordAuthor.user_id) == User.id)
         .where(RecordAuthor.record_id == record_id)
-        .order_by(RecordAuthor.id)
+        .order_by(col(RecordAuthor.id))
     )
     return [Person(u, n) for u, n in rows]
 
@@ -601,7 +593,8 @@ def record_view(*, session: Session, record_id: int, viewer: User | None) -> Rec
             )
         )
     ]
-    live = viewer is not None and record.withdrawn_at is None
+    # Only a record that is still up can be edited or withdrawn.
+    live_viewer = viewer if record.withdrawn_at is None else None
     credited = author_ids(session, record_id)
     return RecordView(
         record=record,
@@ -611,8 +604,8 @@ def record_view(*, session: Session, record_id: int, viewer: User | None) -> Rec
         sources=_refs(session, lineage.source_ids(session=session, record_id=record_id)),
         remixes=_refs(session, remix_ids),
         tags=[t for t in record.tags.split(",") if t],
-        can_edit=live and is_submitter(viewer, record),
-        can_withdraw=live and can_withdraw(viewer, record),
+        can_edit=live_viewer is not None and is_submitter(live_viewer, record),
+        can_withdraw=live_viewer is not None and can_withdraw(live_viewer, record),
         can_remove_credit=viewer is not None
         and not is_submitter(viewer, record)
         and viewer.id in credited
@@ -659,29 +652,32 @@ def challenge_entries(
     kind: str = "",
     never_remixed: bool = False,
     page: int = 1,
-    per_page: int = PAGE_SIZE,
+    per_page: int = RECORD_PAGE_SIZE,
 ) -> EntryPage:
     """One page of a challenge's records (withdrawn ones left out), sorted and filtered."""
-    if sort not in SORTS:
+    if sort not in RECORD_SORTS:
         raise ValidationError("Sort by newest, hearts or remixes.")
     if kind and kind not in RECORD_KINDS:
         raise ValidationError("Unknown record kind.")
     per_page = max(1, min(per_page, 100))
-    where = [Record.challenge_id == challenge_id, Record.withdrawn_at.is_(None)]  # type: ignore[union-attr]
+    where: list[ColumnElement[bool]] = [
+        col(Record.challenge_id) == challenge_id,
+        col(Record.withdrawn_at).is_(None),
+    ]
     if kind:
-        where.append(Record.kind == kind)
+        where.append(col(Record.kind) == kind)
     if never_remixed:
-        where.append(Record.remix_count == 0)
+        where.append(col(Record.remix_count) == 0)
     total = session.exec(select(func.count()).select_from(Record).where(*where)).one()
     pages = max(1, -(-total // per_page))
     page = max(1, min(int(page), pages))
     order = {
-        "newest": (Record.created_at.desc(), Record.id.desc()),  # type: ignore[attr-defined, union-attr]
-        "hearts": (Record.heart_count.desc(), Record.id.desc()),  # type: ignore[attr-defined, union-attr]
-        "remixes": (Record.remix_count.desc(), Record.id.desc()),  # type: ignore[attr-defined, union-attr]
+        "newest": (col(Record.created_at).desc(), col(Record.id).desc()),
+        "hearts": (col(Record.heart_count).desc(), col(Record.id).desc()),
+        "remixes": (col(Record.remix_count).desc(), col(Record.id).desc()),
     }[sort]
     rows = session.exec(
-        select(
+        select(  # type: ignore[call-overload]  # sqlmodel types select() for up to 4 columns
             Record.id,
             Record.title,
             Record.kind,
@@ -694,7 +690,7 @@ def challenge_entries(
             Record.comment_count,
             Record.created_at,
         )
-        .join(User, User.id == Record.submitted_by_id)  # type: ignore[arg-type]
+        .join(User, col(User.id) == Record.submitted_by_id)
         .where(*where)
         .order_by(*order)
         .offset((page - 1) * per_page)
@@ -721,19 +717,19 @@ def search_records(*, session: Session, query: str, limit: int = 30) -> list[Ent
     # Tags are [a-z0-9-] only, so a valid tag needs no LIKE escaping; anything else
     # cannot be a tag and matches none.
     tagged = select(RecordTag.record_id).where(
-        RecordTag.tag.like(f"{tag}%") if TAG_RE.match(tag) else RecordTag.tag.is_(None)  # type: ignore[attr-defined, union-attr]
+        col(RecordTag.tag).like(f"{tag}%") if TAG_RE.match(tag) else col(RecordTag.tag).is_(None)
     )
     rows = session.exec(
         select(Record, User)
-        .join(User, User.id == Record.submitted_by_id)  # type: ignore[arg-type]
+        .join(User, col(User.id) == Record.submitted_by_id)
         .where(
-            Record.withdrawn_at.is_(None),  # type: ignore[union-attr]
+            col(Record.withdrawn_at).is_(None),
             or_(
                 func.lower(Record.title).like(f"%{escaped}%", escape="\\"),
-                Record.id.in_(tagged),  # type: ignore[union-attr]
+                col(Record.id).in_(tagged),
             ),
         )
-        .order_by(Record.created_at.desc(), Record.id.desc())  # type: ignore[attr-defined, union-attr]
+        .order_by(col(Record.created_at).desc(), col(Record.id).desc())
         .limit(max(1, min(limit, 100)))
     )
     return [
@@ -777,9 +773,9 @@ class ProductionCredit:
 def user_records(*, session: Session, user_id: int, limit: int = 60) -> list[RecordRef]:
     rows = session.exec(
         select(Record)
-        .join(RecordAuthor, RecordAuthor.record_id == Record.id)  # type: ignore[arg-type]
+        .join(RecordAuthor, col(RecordAuthor.record_id) == Record.id)
         .where(RecordAuthor.user_id == user_id)
-        .order_by(Record.created_at.desc(), Record.id.desc())  # type: ignore[attr-defined, union-attr]
+        .order_by(col(Record.created_at).desc(), col(Record.id).desc())
         .limit(limit)
     )
     return [RecordRef(r.id or 0, r.title, r.kind, r.withdrawn_at is not None) for r in rows]
@@ -787,17 +783,19 @@ def user_records(*, session: Session, user_id: int, limit: int = 60) -> list[Rec
 
 def remixed_into(*, session: Session, user_id: int, limit: int = 60) -> list[RemixLink]:
     """Records by others built directly on this user's records."""
-    source = Record.__table__.alias("source")  # type: ignore[attr-defined]
-    remixer = User.__table__.alias("remixer")  # type: ignore[attr-defined]
+    source = Record.__table__.alias("source")  # type: ignore[attr-defined]  # set at runtime
+    remixer = User.__table__.alias("remixer")  # type: ignore[attr-defined]  # set at runtime
     rows = session.exec(
-        select(source.c.id, source.c.title, Record.id, Record.title, remixer.c.display_name)
+        select(  # type: ignore[call-overload]  # sqlmodel types select() for up to 4 columns
+            source.c.id, source.c.title, Record.id, Record.title, remixer.c.display_name
+        )
         .select_from(RecordSource)
         .join(source, source.c.id == RecordSource.source_id)
-        .join(Record, Record.id == RecordSource.record_id)  # type: ignore[arg-type]
+        .join(Record, col(Record.id) == RecordSource.record_id)
         .join(remixer, remixer.c.id == Record.submitted_by_id)
-        .join(RecordAuthor, RecordAuthor.record_id == source.c.id)  # type: ignore[arg-type]
+        .join(RecordAuthor, col(RecordAuthor.record_id) == source.c.id)
         .where(RecordAuthor.user_id == user_id, Record.submitted_by_id != user_id)
-        .order_by(Record.created_at.desc())  # type: ignore[attr-defined]
+        .order_by(col(Record.created_at).desc())
         .limit(limit)
     )
     return [RemixLink(*row) for row in rows]
@@ -807,9 +805,9 @@ def production_credits(*, session: Session, user_id: int) -> list[ProductionCred
     rows = session.exec(
         select(Production.id, Production.title, Record.id, Record.title)
         .select_from(ProductionContribution)
-        .join(Production, Production.id == ProductionContribution.production_id)  # type: ignore[arg-type]
-        .join(Record, Record.id == ProductionContribution.record_id)  # type: ignore[arg-type]
-        .join(RecordAuthor, RecordAuthor.record_id == Record.id)  # type: ignore[arg-type]
+        .join(Production, col(Production.id) == ProductionContribution.production_id)
+        .join(Record, col(Record.id) == ProductionContribution.record_id)
+        .join(RecordAuthor, col(RecordAuthor.record_id) == Record.id)
         .where(RecordAuthor.user_id == user_id)
         .order_by(Production.title, Record.title)
     )

@@ -13,11 +13,12 @@ from typing import BinaryIO
 from PIL import Image, UnidentifiedImageError
 from sqlalchemy import event as sa_event
 from sqlalchemy.orm import Session as OrmSession
+from sqlalchemy.orm import SessionTransaction
 
 from hitrec_app.services.errors import ValidationError
 from hitrec_app.settings import settings
+from hitrec_app.vocabulary import AVATAR_MAX_BYTES, MB, RECORD_MAX_BYTES
 
-AVATAR_MAX_BYTES = 5 * 1024 * 1024
 AVATAR_SIZE = 256
 IMAGE_FORMATS = {"PNG": "png", "JPEG": "jpg", "WEBP": "webp", "GIF": "gif"}
 # Pillow only warns below twice its own limit, and a tiny file can declare a huge
@@ -105,10 +106,8 @@ def public_url(relative: str | None) -> str:
 
 # --- Record files -------------------------------------------------------------------------
 
-MB = 1024 * 1024
 CHUNK = 1 * MB  # uploads are copied this much at a time
 HEAD_BYTES = 4096  # what sniff_media looks at
-RECORD_MAX_BYTES = {"image": 15 * MB, "audio": 40 * MB, "video": 200 * MB}
 THUMBNAIL_SIZE = (480, 480)
 IMAGE_MIME = {"PNG": "image/png", "JPEG": "image/jpeg", "WEBP": "image/webp", "GIF": "image/gif"}
 KIND_FORMATS = {
@@ -221,26 +220,13 @@ def _check_spooled(kind: str, tmp: Path, head: bytes) -> tuple[str, str, Image.I
     """(mime type, extension, decoded image or None) of a spooled file, judged by content."""
     if kind == "image":
         image = _open_image_file(tmp)
+        assert image.format is not None  # _open_image_file accepts only IMAGE_FORMATS
         return IMAGE_MIME[image.format], IMAGE_FORMATS[image.format], image
     sniffed = sniff_media(head)
     if sniffed is None or sniffed[0] != kind:
         found = f" (it looks like {sniffed[0]})" if sniffed else ""
         raise UploadError(f"That file is not a {KIND_FORMATS[kind]}{found}.")
     return sniffed[1], sniffed[2], None
-
-
-def check_record_file(kind: str, data: bytes) -> tuple[str, str]:
-    """Validate `data` for a record of `kind` by its content: returns (mime type, extension)."""
-    if kind not in RECORD_MAX_BYTES:
-        raise UploadError("Only image, audio and video records take a file.")
-    tmp, head = _spool(kind, io.BytesIO(data), _root() / "records")
-    try:
-        mime, ext, image = _check_spooled(kind, tmp, head)
-        if image is not None:
-            image.close()
-        return mime, ext
-    finally:
-        tmp.unlink(missing_ok=True)
 
 
 def store_record_file(kind: str, source: bytes | BinaryIO) -> StoredFile:
@@ -304,7 +290,7 @@ def _files_after_commit(session: OrmSession) -> None:
 
 
 @sa_event.listens_for(OrmSession, "after_soft_rollback")
-def _files_after_rollback(session: OrmSession, _previous_transaction) -> None:
+def _files_after_rollback(session: OrmSession, _previous_transaction: SessionTransaction) -> None:
     for relative in session.info.pop(_STORED, []):
         remove(relative)
     session.info.pop(_DOOMED, None)

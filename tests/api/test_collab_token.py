@@ -12,6 +12,7 @@ from hitrec_app.collab.tokens import verify_token
 from hitrec_app.db import session_scope
 from hitrec_app.services import accounts, drafts
 from hitrec_app.settings import settings
+from hitrec_app.vocabulary import MAX_ID
 from tests.conftest import migrate
 from tests.factories import PASSWORD, make_user
 
@@ -71,4 +72,6 @@ def test_outsiders_anonymous_and_bad_rooms_are_refused(client):
     outsider = {"Authorization": f"Bearer {tokens[outsider_id]}"}
     assert client.post(url, headers=outsider).status_code == 403
     assert client.post("/collab/lobby/token", headers=outsider).status_code == 404
+    for room in ("draft-0", f"draft-{MAX_ID + 1}", "draft-12x"):
+        assert client.post(f"/collab/{room}/token", headers=outsider).status_code == 404
     assert client.get(url, headers=outsider).status_code == 405

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from hitrec_app.collab import store
+from hitrec_app.collab import persisted, store
 from hitrec_app.collab.committer import Committer
 from hitrec_app.collab.document import DraftDocument
 from hitrec_app.db import get_engine
@@ -52,7 +52,7 @@ def test_rooms_waiting_together_share_one_transaction(db_url, session):
                 committer.commit(
                     c.draft_id,
                     [
-                        store.UpdateRow(i + 1, c.owner.id, u)
+                        persisted.UpdateRow(i + 1, c.owner.id, u)
                         for i, u in enumerate(_updates(c.owner.id, ["one", "two"]))
                     ],
                     None,
@@ -83,12 +83,14 @@ def test_one_rooms_failed_commit_does_not_fail_another(db_url, session):
     committer = Committer(db_url)
 
     async def main() -> list:
-        await committer.commit(a.draft_id, [store.UpdateRow(1, a.owner.id, ua[0])], None)
+        await committer.commit(a.draft_id, [persisted.UpdateRow(1, a.owner.id, ua[0])], None)
         # Seq 1 again for draft a breaks the unique (draft, seq) constraint; draft b is fine.
         return await asyncio.gather(
-            committer.commit(a.draft_id, [store.UpdateRow(1, a.owner.id, ua[0])], None),
+            committer.commit(a.draft_id, [persisted.UpdateRow(1, a.owner.id, ua[0])], None),
             committer.commit(
-                b.draft_id, [store.UpdateRow(i + 1, b.owner.id, u) for i, u in enumerate(ub)], None
+                b.draft_id,
+                [persisted.UpdateRow(i + 1, b.owner.id, u) for i, u in enumerate(ub)],
+                None,
             ),
             return_exceptions=True,
         )
@@ -104,8 +106,8 @@ def test_one_rooms_failed_commit_does_not_fail_another(db_url, session):
 def test_a_snapshot_is_committed_with_its_updates_and_returns_its_id(db_url, cast):
     doc = DraftDocument()
     produced = doc.apply(_updates(cast.owner.id, ["Hello"])[0], cast.owner.id)
-    rows = [store.UpdateRow(i + 1, cast.owner.id, data) for i, (data, _) in enumerate(produced)]
-    snapshot = store.snapshot_of(
+    rows = [persisted.UpdateRow(i + 1, cast.owner.id, data) for i, (data, _) in enumerate(produced)]
+    snapshot = persisted.snapshot_of(
         doc, kind="named", upto_seq=len(rows), label="v1", by=cast.owner.id
     )
     committer = Committer(db_url)
@@ -123,10 +125,10 @@ def test_a_snapshot_is_committed_with_its_updates_and_returns_its_id(db_url, cas
 def test_a_closed_committer_starts_again_on_the_next_commit(db_url, cast):
     committer = Committer(db_url)
     (u,) = _updates(cast.owner.id, ["a"])
-    asyncio.run(committer.commit(cast.draft_id, [store.UpdateRow(1, cast.owner.id, u)], None))
+    asyncio.run(committer.commit(cast.draft_id, [persisted.UpdateRow(1, cast.owner.id, u)], None))
     committer.close()
     (v,) = _updates(cast.editor.id, ["b"])
-    asyncio.run(committer.commit(cast.draft_id, [store.UpdateRow(2, cast.editor.id, v)], None))
+    asyncio.run(committer.commit(cast.draft_id, [persisted.UpdateRow(2, cast.editor.id, v)], None))
     committer.close()
     assert _stored(db_url, cast.draft_id) == [(1, cast.owner.id), (2, cast.editor.id)]
 
@@ -137,7 +139,10 @@ def test_append_updates_stores_exactly_what_it_is_given(db_url, cast, rows):
     with get_engine(db_url, immediate=True).begin() as conn:
         store.append_updates(
             conn,
-            [(cast.draft_id, store.UpdateRow(i + 1, cast.owner.id, d)) for i, d in enumerate(data)],
+            [
+                (cast.draft_id, persisted.UpdateRow(i + 1, cast.owner.id, d))
+                for i, d in enumerate(data)
+            ],
         )
     with Session(get_engine(db_url)) as s:
         stored = s.exec(
@@ -160,7 +165,7 @@ def test_the_committer_writes_on_postgresql_too(pg_session, pg_url):
                 committer.commit(
                     c.draft_id,
                     [
-                        store.UpdateRow(i + 1, c.editor.id, u)
+                        persisted.UpdateRow(i + 1, c.editor.id, u)
                         for i, u in enumerate(_updates(c.editor.id, ["Ünï", "code"]))
                     ],
                     None,

@@ -8,7 +8,7 @@ from collections.abc import Callable
 import pytest
 from sqlmodel import Session
 
-from hitrec_app.collab import credit, history, store
+from hitrec_app.collab import credit, history, persisted, store
 from hitrec_app.collab.document import DraftDocument
 from hitrec_app.db import get_engine
 from hitrec_app.services.errors import NotFound, PermissionDenied, ValidationError
@@ -19,7 +19,8 @@ def write(db_url: str, draft_id: int, document: DraftDocument, produced_by: list
     with Session(get_engine(db_url, immediate=True)) as session:
         last = store.load(session=session, draft_id=draft_id).last_seq
         rows = [
-            store.UpdateRow(last + i + 1, user, data) for i, (data, user) in enumerate(produced_by)
+            persisted.UpdateRow(last + i + 1, user, data)
+            for i, (data, user) in enumerate(produced_by)
         ]
         store.save(session=session, draft_id=draft_id, updates=rows)
         session.commit()

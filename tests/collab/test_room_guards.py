@@ -13,8 +13,8 @@ from hitrec_app.collab import close_codes as cc
 from hitrec_app.collab import protocol
 from hitrec_app.collab.close_codes import CloseConnection
 from hitrec_app.collab.document import DraftDocument
+from hitrec_app.collab.persisted import LoadedDraft
 from hitrec_app.collab.room import Limits, Peer, Room
-from hitrec_app.collab.store import LoadedDraft
 
 
 class FakePeer(Peer):

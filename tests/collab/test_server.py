@@ -15,7 +15,7 @@ from pycrdt import Text
 from sqlmodel import Session
 
 from hitrec_app.collab import close_codes as cc
-from hitrec_app.collab import credit, history, protocol, store
+from hitrec_app.collab import credit, history, persisted, protocol, store
 from hitrec_app.collab.close_codes import CloseConnection
 from hitrec_app.collab.room import Peer
 from hitrec_app.collab.server import CollabServer
@@ -24,6 +24,7 @@ from hitrec_app.db import get_engine
 from hitrec_app.models import User
 from hitrec_app.services import accounts, drafts
 from hitrec_app.services.errors import AuthenticationFailed, PermissionDenied
+from hitrec_app.vocabulary import MAX_ID
 from tests.collab.conftest import TEST_LIMITS, Cast
 from tests.collab.helpers import ServerThread, YClient, eventually
 from tests.factories import make_session
@@ -54,7 +55,7 @@ def server_text(server: ServerThread, draft_id: int) -> str:
     return server.call(lambda: server.server.rooms[draft_id].document.content)  # type: ignore[return-value]
 
 
-def stored(db_url: str, draft_id: int) -> store.LoadedDraft:
+def stored(db_url: str, draft_id: int) -> persisted.LoadedDraft:
     with Session(get_engine(db_url)) as session:
         return store.load(session=session, draft_id=draft_id)
 
@@ -135,6 +136,9 @@ def test_only_members_of_an_existing_draft_get_in(server, cast):
     )
     missing = run(refused(server, 999, cast.token(cast.owner, 999)))
     assert missing.close_code == cc.NOT_FOUND
+    # Ids are 32-bit: a larger number names no draft (and never reaches the database).
+    too_big = run(refused(server, MAX_ID + 1, cast.token(cast.owner, MAX_ID + 1)))
+    assert (too_big.close_code, too_big.close_reason) == (cc.NOT_FOUND, "No such draft.")
 
 
 # -- editing, refusals ------------------------------------------------------------------

@@ -99,7 +99,7 @@ def test_past_deadline_challenges_close_themselves(session):
     with pytest.raises(ValidationError, match="closed"):
         text_record(session, member, challenge=c)
     session.rollback()
-    assert challenges.close_expired(session=session) == [c.id]
+    assert challenges.close_expired_challenges(session=session) == [c.id]
     session.commit()
     assert session.get(Challenge, c.id).state == "closed"
 

@@ -67,7 +67,7 @@ def test_viewers_cannot_publish_and_shares_must_add_up(session):
 
 
 def test_a_draft_longer_than_a_text_record_cannot_be_published(session):
-    from hitrec_app.services.records import BODY_MAX
+    from hitrec_app.vocabulary import RECORD_BODY_MAX
 
     owner = make_user(session)
     draft = drafts.create_draft(session=session, owner_id=owner.id, title="Epic")
@@ -76,7 +76,7 @@ def test_a_draft_longer_than_a_text_record_cannot_be_published(session):
             session=session,
             draft_id=draft.id,
             actor_id=owner.id,
-            text="x" * (BODY_MAX + 1),
+            text="x" * (RECORD_BODY_MAX + 1),
             shares_bps={owner.id: 10_000},
         )
     assert session.get(Draft, draft.id).published_record_id is None
