@@ -244,6 +244,8 @@ def test_edit_form_shows_the_challenge_reached_by_a_link(page: Page):
     # Through links only (no reload), to another challenge's edit form.
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Challenges").click()
     page.get_by_role("link", name="The lighthouse at the end of the world").first.click()
+    lighthouse = page.get_by_role("heading", name="The lighthouse at the end of the world", level=1)
+    expect(lighthouse).to_be_visible()  # its page loaded: "Edit challenge" links to it
     page.get_by_role("link", name="Edit challenge").click()
     expect(page.get_by_role("heading", name="Edit challenge", level=1)).to_be_visible()
     expect(page.get_by_label("Title", exact=True)).to_have_value(
