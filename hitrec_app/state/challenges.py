@@ -14,7 +14,7 @@ from hitrec_app import routes
 from hitrec_app.db import Session, session_scope
 from hitrec_app.models import Challenge, User
 from hitrec_app.realtime import rooms
-from hitrec_app.services import challenges, records
+from hitrec_app.services import challenges, record_views
 from hitrec_app.services.challenges import ChallengeInput
 from hitrec_app.services.errors import NotFound, ValidationError
 from hitrec_app.services.events import RoomEvent
@@ -77,7 +77,7 @@ def _link(entry: challenges.EntryPreview) -> RecordLinkRow:
     return RecordLinkRow(id=entry.id, title=entry.title, kind=entry.kind)
 
 
-def _entry_row(row: records.EntryRow) -> EntryRow:
+def _entry_row(row: record_views.EntryRow) -> EntryRow:
     return EntryRow(
         id=row.id,
         title=row.title,
@@ -137,7 +137,8 @@ class BoardState(AuthState):
         self.query = str(as_form(form_data).get("q", ""))[:100]
         with session_scope() as session:
             self.results = [
-                _entry_row(r) for r in records.search_records(session=session, query=self.query)
+                _entry_row(r)
+                for r in record_views.search_records(session=session, query=self.query)
             ]
         self.searched = self.query.strip() != ""
 
@@ -210,7 +211,7 @@ class ChallengeState(AuthState):
 
     def _load_entries(self) -> None:
         with session_scope() as session:
-            result = records.challenge_entries(
+            result = record_views.challenge_entries(
                 session=session,
                 challenge_id=self.cid,
                 sort=self.sort,
