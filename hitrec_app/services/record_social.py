@@ -13,14 +13,7 @@ from hitrec_app.models import Comment, Heart, User
 from hitrec_app.services import events, notifications, records
 from hitrec_app.services.errors import ValidationError
 from hitrec_app.services.validation import clean_text
-from hitrec_app.vocabulary import (
-    COMMENT_CREATED,
-    COMMENT_MAX,
-    HEART_CHANGED,
-    HEART_COUNT,
-    challenge_room,
-    record_room,
-)
+from hitrec_app.vocabulary import COMMENT_MAX, EventKind, challenge_room, record_room
 
 
 def set_heart(*, session: Session, user_id: int, record_id: int, on: bool) -> int:
@@ -48,9 +41,9 @@ def set_heart(*, session: Session, user_id: int, record_id: int, on: bool) -> in
         "hearts": record.heart_count,
         "challenge_id": record.challenge_id,
     }
-    events.publish(session, record_room(record_id), HEART_CHANGED, data)
+    events.publish(session, record_room(record_id), EventKind.HEART_CHANGED, data)
     if record.challenge_id:
-        events.publish(session, challenge_room(record.challenge_id), HEART_COUNT, data)
+        events.publish(session, challenge_room(record.challenge_id), EventKind.HEART_COUNT, data)
     return record.heart_count
 
 
@@ -99,7 +92,7 @@ def add_comment(*, session: Session, user_id: int, record_id: int, body: str) ->
     events.publish(
         session,
         record_room(record_id),
-        COMMENT_CREATED,
+        EventKind.COMMENT_CREATED,
         {"record_id": record_id, "comments": record.comment_count},
     )
     return comment

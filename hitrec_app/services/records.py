@@ -32,16 +32,11 @@ from hitrec_app.services import challenges, events, lineage, notifications, uplo
 from hitrec_app.services.errors import NotFound, PermissionDenied, ValidationError
 from hitrec_app.services.validation import clean_text
 from hitrec_app.vocabulary import (
-    LINEAGE_CHANGED,
-    LINEAGE_COUNT,
     MAX_SOURCES,
     MAX_TAGS,
     RECORD_BODY_MAX,
-    RECORD_CREATED,
-    RECORD_DELETED,
     RECORD_KINDS,
-    RECORD_UPDATED,
-    RECORD_WITHDRAWN,
+    EventKind,
     challenge_room,
     record_room,
     records_room,
@@ -189,12 +184,12 @@ def _lineage_changed(session: Session, record: Record, source_ids: set[int]) -> 
         if src is None:
             continue
         data = {"record_id": sid, "remixes": src.remix_count, "challenge_id": src.challenge_id}
-        events.publish(session, record_room(sid), LINEAGE_CHANGED, data)
+        events.publish(session, record_room(sid), EventKind.LINEAGE_CHANGED, data)
         if src.challenge_id:
-            events.publish(session, challenge_room(src.challenge_id), LINEAGE_COUNT, data)
+            events.publish(session, challenge_room(src.challenge_id), EventKind.LINEAGE_COUNT, data)
 
 
-def announce_record(session: Session, record: Record, kind: str) -> None:
+def announce_record(session: Session, record: Record, kind: EventKind) -> None:
     """Tell the pages that list the record (its challenge's, or the standalone records')
     that it was created, changed or removed; delivered after the commit."""
     events.publish(
@@ -283,7 +278,7 @@ def submit_record(*, session: Session, user_id: int, data: RecordInput) -> Recor
     session.flush()
     _lineage_changed(session, record, {s.id for s in sources if s.id})
     _notify_remixed(session, record, sources, user)
-    announce_record(session, record, RECORD_CREATED)
+    announce_record(session, record, EventKind.RECORD_CREATED)
     return record
 
 
@@ -297,7 +292,7 @@ def update_record(
     record.updated_at = utcnow()
     session.add(record)
     session.flush()
-    announce_record(session, record, RECORD_UPDATED)
+    announce_record(session, record, EventKind.RECORD_UPDATED)
     return record
 
 
@@ -383,7 +378,7 @@ def withdraw_record(
         session.delete(record)
         session.flush()
         _lineage_changed(session, record, sources)
-        announce_record(session, record, RECORD_DELETED)
+        announce_record(session, record, EventKind.RECORD_DELETED)
         return "deleted"
     record.withdrawn_at = utcnow()
     record.body = None
@@ -392,7 +387,7 @@ def withdraw_record(
     record.mime_type = None
     session.add(record)
     session.flush()
-    announce_record(session, record, RECORD_WITHDRAWN)
+    announce_record(session, record, EventKind.RECORD_WITHDRAWN)
     return "withdrawn"
 
 
@@ -422,5 +417,5 @@ def remove_credit(*, session: Session, user_id: int, record_id: int) -> Record:
     record.updated_at = utcnow()
     session.add(record)
     session.flush()
-    announce_record(session, record, RECORD_UPDATED)
+    announce_record(session, record, EventKind.RECORD_UPDATED)
     return record

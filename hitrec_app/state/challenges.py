@@ -23,14 +23,7 @@ from hitrec_app.state.base import AuthState, signed_in_page
 from hitrec_app.state.display import fmt_time
 from hitrec_app.state.rows import EntryRow, RecordLinkRow
 from hitrec_app.tasks.challenge_expiry import sweep_expired
-from hitrec_app.vocabulary import (
-    BOARD_ROOM,
-    HEART_COUNT,
-    LINEAGE_COUNT,
-    RECORD_KINDS,
-    RECORD_SORTS,
-    challenge_room,
-)
+from hitrec_app.vocabulary import BOARD_ROOM, RECORD_KINDS, RECORD_SORTS, EventKind, challenge_room
 
 ROOM_COUNTS_KEPT = 300  # recent heart/remix counts a challenge room carries
 
@@ -502,12 +495,12 @@ def _remember(counts: dict[str, int], key: str, value: int) -> dict[str, int]:
     return fresh
 
 
-@rooms.on(HEART_COUNT)
+@rooms.on(EventKind.HEART_COUNT)
 async def _on_heart(event: RoomEvent) -> None:
     await _push_count(event, "hearts")
 
 
-@rooms.on(LINEAGE_COUNT)
+@rooms.on(EventKind.LINEAGE_COUNT)
 async def _on_remix_count(event: RoomEvent) -> None:
     await _push_count(event, "remixes")
 

@@ -20,13 +20,7 @@ from hitrec_app.state.args import BAD_ID, as_form, as_id, as_text, param_id, que
 from hitrec_app.state.base import AuthState, signed_in_page
 from hitrec_app.state.display import fmt_time
 from hitrec_app.state.rows import PersonRow, RecordLinkRow
-from hitrec_app.vocabulary import (
-    COMMENT_CREATED,
-    HEART_CHANGED,
-    LINEAGE_CHANGED,
-    RECORD_KINDS,
-    record_room,
-)
+from hitrec_app.vocabulary import RECORD_KINDS, EventKind, record_room
 
 MAX_UPLOAD_FILES = 1
 
@@ -482,7 +476,7 @@ class SubmitState(AuthState):
 # --- live updates --------------------------------------------------------------------------
 
 
-@rooms.on(HEART_CHANGED)
+@rooms.on(EventKind.HEART_CHANGED)
 async def _on_heart(event: RoomEvent) -> None:
     rid = int(event.data["record_id"])
     hearts = int(event.data["hearts"])
@@ -493,7 +487,7 @@ async def _on_heart(event: RoomEvent) -> None:
     await rooms.push(RecordRoom, record_room(rid), apply)
 
 
-@rooms.on(COMMENT_CREATED)
+@rooms.on(EventKind.COMMENT_CREATED)
 async def _on_comment(event: RoomEvent) -> None:
     rid = int(event.data["record_id"])
     comments = _comments(rid)
@@ -504,7 +498,7 @@ async def _on_comment(event: RoomEvent) -> None:
     await rooms.push(RecordRoom, record_room(rid), apply)
 
 
-@rooms.on(LINEAGE_CHANGED)
+@rooms.on(EventKind.LINEAGE_CHANGED)
 async def _on_lineage(event: RoomEvent) -> None:
     rid = int(event.data["record_id"])
     remixes = int(event.data["remixes"])
