@@ -44,7 +44,7 @@ from hitrec_app.models import (  # noqa: E402
     RecordTag,
     User,
 )
-from hitrec_app.services import challenges, records  # noqa: E402
+from hitrec_app.services import challenges, record_views  # noqa: E402
 
 BUDGET_MS = 300.0
 URL = os.environ["HITREC_DATABASE_URL"]
@@ -141,7 +141,7 @@ def page_load(cid: int, **kw) -> None:
         challenges.has_expired(session=session)
         challenge = challenges.get_challenge(session=session, challenge_id=cid)
         session.get(User, challenge.host_id)
-        records.challenge_entries(session=session, challenge_id=cid, **kw)
+        record_views.challenge_entries(session=session, challenge_id=cid, **kw)
         challenges.entry_counts(session=session, challenge_ids=[cid])
         challenges.latest_entries(session=session, challenge_id=cid, limit=5)
 

@@ -1,15 +1,17 @@
 """The app: every page and its on_load. Nothing else lives here."""
 
 import reflex as rx
+from reflex.app import ComponentCallable
+from reflex.event import EventType
 
 from hitrec_app import routes
 from hitrec_app.api.collab_token import build_token_api
 from hitrec_app.collab import build_collab_app
 from hitrec_app.pages import account, home, profile
-from hitrec_app.pages import challenges as challenge_pages
-from hitrec_app.pages import drafts as draft_pages
-from hitrec_app.pages import notifications as notification_pages
-from hitrec_app.pages import records as record_pages
+from hitrec_app.pages.challenges import board, challenge_form, challenge_page
+from hitrec_app.pages.drafts import draft_page, drafts_index
+from hitrec_app.pages.notifications import notifications_page
+from hitrec_app.pages.records import record_page, submit_form
 from hitrec_app.realtime import rooms
 from hitrec_app.state.account import AdminUsersState
 from hitrec_app.state.activity import ActivityRoom
@@ -40,87 +42,37 @@ rooms.install(app)
 # Past-deadline challenges close themselves even when nobody loads a page.
 app.register_lifespan_task(expire_challenges_loop)
 
-app.add_page(
-    home.home,
-    route=routes.HOME,
-    title="hitrec: a collaborative studio",
-    on_load=[AuthState.load_user, ActivityRoom.join],
+# Every page: its route, component, title and what runs when it loads.
+PAGES: tuple[tuple[str, ComponentCallable, str, EventType[()]], ...] = (
+    (
+        routes.HOME,
+        home.home,
+        "hitrec: a collaborative studio",
+        [AuthState.load_user, ActivityRoom.join],
+    ),
+    (routes.SIGN_UP, account.sign_up, "Join hitrec", AuthState.load_user),
+    (routes.SIGN_IN, account.sign_in, "Sign in · hitrec", AuthState.load_user),
+    (routes.PROFILE, profile.profile, "Your profile · hitrec", ProfileState.load),
+    (routes.USER, profile.public_profile, "Member · hitrec", PublicProfileState.load),
+    (routes.TERMS, account.terms, "Terms · hitrec", AuthState.load_user),
+    (routes.ADMIN_USERS, account.admin_users, "Roles · hitrec", AdminUsersState.load),
+    ("/404", home.not_found, "Not found · hitrec", AuthState.load_user),
+    # Challenges, records, lineage and notifications (issue 3).
+    (routes.CHALLENGES, board, "Challenges · hitrec", [BoardState.load, BoardRoom.join]),
+    (routes.CHALLENGE_NEW, challenge_form, "New challenge · hitrec", ChallengeFormState.load),
+    (
+        routes.CHALLENGE,
+        challenge_page,
+        "Challenge · hitrec",
+        [ChallengeState.load, ChallengeRoom.join],
+    ),
+    (routes.CHALLENGE_EDIT, challenge_form, "Edit challenge · hitrec", ChallengeFormState.load),
+    (routes.RECORD_NEW, submit_form, "Submit a record · hitrec", SubmitState.load),
+    (routes.RECORD, record_page, "Record · hitrec", [RecordState.load, RecordRoom.join]),
+    (routes.NOTIFICATIONS, notifications_page, "Notifications · hitrec", NotificationsState.load),
+    # Drafts and live co-editing (issue 4).
+    (routes.DRAFTS, drafts_index, "Drafts · hitrec", DraftsListState.load),
+    (routes.DRAFT, draft_page, "Draft · hitrec", DraftState.load),
 )
-app.add_page(
-    account.sign_up, route=routes.SIGN_UP, title="Join hitrec", on_load=AuthState.load_user
-)
-app.add_page(
-    account.sign_in, route=routes.SIGN_IN, title="Sign in · hitrec", on_load=AuthState.load_user
-)
-app.add_page(
-    profile.profile, route=routes.PROFILE, title="Your profile · hitrec", on_load=ProfileState.load
-)
-app.add_page(
-    profile.public_profile,
-    route=routes.USER,
-    title="Member · hitrec",
-    on_load=PublicProfileState.load,
-)
-app.add_page(account.terms, route=routes.TERMS, title="Terms · hitrec", on_load=AuthState.load_user)
-app.add_page(
-    account.admin_users,
-    route=routes.ADMIN_USERS,
-    title="Roles · hitrec",
-    on_load=AdminUsersState.load,
-)
-app.add_page(home.not_found, route="/404", title="Not found · hitrec", on_load=AuthState.load_user)
-
-# Challenges, records, lineage and notifications (issue 3).
-app.add_page(
-    challenge_pages.board,
-    route=routes.CHALLENGES,
-    title="Challenges · hitrec",
-    on_load=[BoardState.load, BoardRoom.join],
-)
-app.add_page(
-    challenge_pages.challenge_form,
-    route=routes.CHALLENGE_NEW,
-    title="New challenge · hitrec",
-    on_load=ChallengeFormState.load,
-)
-app.add_page(
-    challenge_pages.challenge_page,
-    route=routes.CHALLENGE,
-    title="Challenge · hitrec",
-    on_load=[ChallengeState.load, ChallengeRoom.join],
-)
-app.add_page(
-    challenge_pages.challenge_form,
-    route=routes.CHALLENGE_EDIT,
-    title="Edit challenge · hitrec",
-    on_load=ChallengeFormState.load,
-)
-app.add_page(
-    record_pages.submit_form,
-    route=routes.RECORD_NEW,
-    title="Submit a record · hitrec",
-    on_load=SubmitState.load,
-)
-app.add_page(
-    record_pages.record_page,
-    route=routes.RECORD,
-    title="Record · hitrec",
-    on_load=[RecordState.load, RecordRoom.join],
-)
-app.add_page(
-    notification_pages.notifications_page,
-    route=routes.NOTIFICATIONS,
-    title="Notifications · hitrec",
-    on_load=NotificationsState.load,
-)
-
-# Drafts and live co-editing (issue 4).
-app.add_page(
-    draft_pages.drafts_index,
-    route=routes.DRAFTS,
-    title="Drafts · hitrec",
-    on_load=DraftsListState.load,
-)
-app.add_page(
-    draft_pages.draft_page, route=routes.DRAFT, title="Draft · hitrec", on_load=DraftState.load
-)
+for route, component, title, on_load in PAGES:
+    app.add_page(component, route=route, title=title, on_load=on_load)

@@ -7,6 +7,7 @@ word or a limit is written once. URLs live in `routes.py`.
 from __future__ import annotations
 
 import re
+from enum import StrEnum
 from typing import Final, Literal
 
 # --- roles -----------------------------------------------------------------------------------
@@ -106,22 +107,28 @@ def draft_id_of_room(room: str) -> int | None:
     return draft_id if 0 < draft_id <= MAX_ID else None
 
 
-# --- event kinds (published by services after commit, delivered to rooms) ----------------------
+# --- event kinds ------------------------------------------------------------------------------
 
-USER_JOINED: Final = "user.joined"
-SESSION_REVOKED: Final = "session.revoked"  # {"session_id", "user_id"}, after a sign-out
-CHALLENGE_OPENED: Final = "challenge.opened"
-CHALLENGE_UPDATED: Final = "challenge.updated"
-CHALLENGE_CLOSED: Final = "challenge.closed"
-RECORD_CREATED: Final = "record.created"
-RECORD_UPDATED: Final = "record.updated"
-RECORD_DELETED: Final = "record.deleted"
-RECORD_WITHDRAWN: Final = "record.withdrawn"
-HEART_CHANGED: Final = "heart.changed"  # to the record's room: its heart count
-HEART_COUNT: Final = "heart.count"  # to the challenge's room: one entry's heart count
-LINEAGE_CHANGED: Final = "lineage.changed"  # to the record's room: its remix count
-LINEAGE_COUNT: Final = "lineage.count"  # to the challenge's room: one entry's remix count
-COMMENT_CREATED: Final = "comment.created"
-NOTIFICATION_NEW: Final = "notification.new"
-NOTIFICATION_READ: Final = "notification.read"
-DRAFT_MEMBER_CHANGED: Final = "draft.member_changed"
+
+class EventKind(StrEnum):
+    """What happened: published by services after the commit, delivered to rooms.
+
+    Subscribers match a kind, or every kind of a family by its prefix ("record.")."""
+
+    USER_JOINED = "user.joined"
+    SESSION_REVOKED = "session.revoked"  # {"session_id", "user_id"}, after a sign-out
+    CHALLENGE_OPENED = "challenge.opened"
+    CHALLENGE_UPDATED = "challenge.updated"
+    CHALLENGE_CLOSED = "challenge.closed"
+    RECORD_CREATED = "record.created"
+    RECORD_UPDATED = "record.updated"
+    RECORD_DELETED = "record.deleted"
+    RECORD_WITHDRAWN = "record.withdrawn"
+    HEART_CHANGED = "heart.changed"  # to the record's room: its heart count
+    HEART_COUNT = "heart.count"  # to the challenge's room: one entry's heart count
+    LINEAGE_CHANGED = "lineage.changed"  # to the record's room: its remix count
+    LINEAGE_COUNT = "lineage.count"  # to the challenge's room: one entry's remix count
+    COMMENT_CREATED = "comment.created"
+    NOTIFICATION_NEW = "notification.new"
+    NOTIFICATION_READ = "notification.read"
+    DRAFT_MEMBER_CHANGED = "draft.member_changed"

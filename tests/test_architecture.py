@@ -168,11 +168,17 @@ def _module_level_names(tree: ast.Module) -> dict[str, int]:
     return names
 
 
-VOCABULARY = {
-    name
-    for name in _module_level_names(ast.parse((PKG / "vocabulary.py").read_text()))
-    if not name.startswith("_")
-}
+def _vocabulary_names() -> set[str]:
+    """What vocabulary.py defines: its top-level names and its enums' members."""
+    tree = ast.parse((PKG / "vocabulary.py").read_text())
+    names = set(_module_level_names(tree))
+    for node in tree.body:
+        if isinstance(node, ast.ClassDef):
+            names.update(_module_level_names(ast.Module(body=node.body, type_ignores=[])))
+    return {name for name in names if not name.startswith("_")}
+
+
+VOCABULARY = _vocabulary_names()
 
 
 @pytest.mark.parametrize(

@@ -22,6 +22,8 @@ def test_sqlite_upgrade_head_matches_models(tmp_path):
     url = f"sqlite:///{tmp_path / 'm.db'}"
     migrate(url)
     assert _diff(url) == []
+    # What `alembic check` does: autogenerate (with env.py's type comparison) finds nothing.
+    command.check(alembic_config(url))
     tables = set(inspect(create_engine(url)).get_table_names())
     assert set(SQLModel.metadata.tables) <= tables
 
@@ -40,6 +42,7 @@ def test_postgres_upgrade_head_matches_models_and_downgrades_cleanly():
     try:
         migrate(url)
         assert _diff(url) == []
+        command.check(alembic_config(url))
         command.downgrade(alembic_config(url), "base")
         assert inspect(create_engine(url)).get_table_names(schema="hitrec_migration_test") == [
             "alembic_version"

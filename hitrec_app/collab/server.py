@@ -22,7 +22,7 @@ from hitrec_app.collab.room import Limits, Peer, Persist, Room
 from hitrec_app.collab.tokens import TOKEN_TTL_SECONDS, UsedTokens
 from hitrec_app.db import session_scope
 from hitrec_app.services import accounts, drafts, events
-from hitrec_app.vocabulary import DRAFT_MEMBER_CHANGED, SESSION_REVOKED
+from hitrec_app.vocabulary import EventKind
 
 log = logging.getLogger(__name__)
 
@@ -222,9 +222,9 @@ class CollabServer:
 
     def _on_event(self, event: events.RoomEvent) -> None:
         # Delivered after the commit, on whatever thread committed.
-        if event.kind == DRAFT_MEMBER_CHANGED:
+        if event.kind == EventKind.DRAFT_MEMBER_CHANGED:
             handler = self._member_changed
-        elif event.kind == SESSION_REVOKED:
+        elif event.kind == EventKind.SESSION_REVOKED:
             handler = self._session_revoked
         else:
             return

@@ -6,7 +6,7 @@ is good for a single draft, a few minutes and one connection only. Each token ca
 - the user and the draft it is for;
 - the id of the browser session (`UserSession.id`) it was issued to: the server refuses
   the token once that session is signed out or expired, and signing out closes the
-  session's open editor connections at once (`vocabulary.SESSION_REVOKED`);
+  session's open editor connections at once (`EventKind.SESSION_REVOKED`);
 - a random nonce: the server remembers the nonces it has accepted (`UsedTokens`, in
   memory, each kept until its token expires), so a token copied from a log cannot open
   a second connection.

@@ -1,4 +1,7 @@
-"""SQLModel tables. The schema itself changes only through Alembic migrations."""
+"""SQLModel tables. The schema itself changes only through Alembic migrations.
+
+Every table builds on `base.Table` (its `id`) or `base.TimestampedTable` (also `created_at`).
+"""
 
 from hitrec_app.models.accounts import LoginAttempt, User, UserSession
 from hitrec_app.models.collab import DraftSnapshot, DraftUpdate

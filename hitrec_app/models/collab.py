@@ -7,33 +7,30 @@ loading a draft is "latest snapshot, then every later update in order".
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import JSON, Index, LargeBinary, Text
-from sqlmodel import Field, SQLModel, UniqueConstraint
+from sqlmodel import Field, UniqueConstraint
 
-from hitrec_app.models.fields import created_at, fk
+from hitrec_app.models.base import TimestampedTable
+from hitrec_app.models.fields import fk
 
 
-class DraftUpdate(SQLModel, table=True):
+class DraftUpdate(TimestampedTable, table=True):
     __tablename__ = "draft_updates"
     __table_args__ = (UniqueConstraint("draft_id", "seq"),)
 
-    id: int | None = Field(default=None, primary_key=True)
     draft_id: int = fk("drafts.id")
     seq: int
     # Whose authenticated connection produced it (None: the server itself).
     user_id: int | None = fk("users.id", nullable=True)
     data: bytes = Field(sa_type=LargeBinary, nullable=False)
-    created_at: datetime = created_at()
 
 
-class DraftSnapshot(SQLModel, table=True):
+class DraftSnapshot(TimestampedTable, table=True):
     __tablename__ = "draft_snapshots"
     __table_args__ = (Index("ix_draft_snapshots_draft_seq", "draft_id", "upto_seq"),)
 
-    id: int | None = Field(default=None, primary_key=True)
     draft_id: int = fk("drafts.id")
     kind: str = Field(max_length=16)  # one of vocabulary.SNAPSHOT_KINDS
     label: str | None = Field(default=None, max_length=200)
@@ -43,4 +40,3 @@ class DraftSnapshot(SQLModel, table=True):
     # Runs over the text's code points: [[author_id, length], ...]; author 0 is "nobody".
     authorship: list[Any] = Field(sa_type=JSON, nullable=False)
     created_by_id: int | None = fk("users.id", nullable=True)
-    created_at: datetime = created_at()

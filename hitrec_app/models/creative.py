@@ -3,16 +3,16 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import Index
-from sqlmodel import Field, SQLModel, UniqueConstraint
+from sqlmodel import Field, UniqueConstraint
 
-from hitrec_app.models.fields import created_at, fk, timestamp
+from hitrec_app.models.base import Table, TimestampedTable
+from hitrec_app.models.fields import fk, timestamp
 from hitrec_app.vocabulary import RECORD_KINDS
 
 
-class Challenge(SQLModel, table=True):
+class Challenge(TimestampedTable, table=True):
     __tablename__ = "challenges"
 
-    id: int | None = Field(default=None, primary_key=True)
     host_id: int = fk("users.id")
     title: str = Field(max_length=200)
     prompt: str = Field(default="")
@@ -24,11 +24,10 @@ class Challenge(SQLModel, table=True):
     production_id: int | None = fk("productions.id", nullable=True)
     pool_cents: int | None = Field(default=None)
     contributors_share_bps: int | None = Field(default=None)
-    created_at: datetime = created_at()
     closed_at: datetime | None = timestamp()
 
 
-class Record(SQLModel, table=True):
+class Record(TimestampedTable, table=True):
     __tablename__ = "records"
     # The challenge board sorts one challenge's records three ways; each sort has an index
     # (id breaks ties so pages are stable).
@@ -38,7 +37,6 @@ class Record(SQLModel, table=True):
         Index("ix_records_board_remixes", "challenge_id", "remix_count", "id"),
     )
 
-    id: int | None = Field(default=None, primary_key=True)
     kind: str = Field(max_length=16, index=True)  # one of vocabulary.RECORD_KINDS
     title: str = Field(max_length=200)
     description: str = Field(default="")
@@ -50,7 +48,6 @@ class Record(SQLModel, table=True):
     submitted_by_id: int = fk("users.id")
     tags: str = Field(default="", max_length=500)
     withdrawn_at: datetime | None = timestamp()
-    created_at: datetime = created_at()
     updated_at: datetime | None = timestamp()
     # Denormalised counters (kept by the services, recounted on every change) so the
     # board can sort 10,000 records by an index.
@@ -59,49 +56,43 @@ class Record(SQLModel, table=True):
     comment_count: int = Field(default=0)
 
 
-class RecordTag(SQLModel, table=True):
+class RecordTag(Table, table=True):
     """One normalised tag of a record (the record's `tags` keeps the display order)."""
 
     __tablename__ = "record_tags"
     __table_args__ = (UniqueConstraint("record_id", "tag"),)
 
-    id: int | None = Field(default=None, primary_key=True)
     record_id: int = fk("records.id")
     tag: str = Field(max_length=40, index=True)
 
 
-class Heart(SQLModel, table=True):
+class Heart(TimestampedTable, table=True):
     """One heart per user per record."""
 
     __tablename__ = "hearts"
     __table_args__ = (UniqueConstraint("record_id", "user_id"),)
 
-    id: int | None = Field(default=None, primary_key=True)
     record_id: int = fk("records.id")
     user_id: int = fk("users.id")
-    created_at: datetime = created_at()
 
 
-class RecordAuthor(SQLModel, table=True):
+class RecordAuthor(Table, table=True):
     """Credit on a record: a co-written story credits all its writers."""
 
     __tablename__ = "record_authors"
     __table_args__ = (UniqueConstraint("record_id", "user_id"),)
 
-    id: int | None = Field(default=None, primary_key=True)
     record_id: int = fk("records.id")
     user_id: int = fk("users.id")
     # Authorship share in basis points (e.g. from a co-edited draft); None if undivided.
     share_bps: int | None = Field(default=None)
 
 
-class RecordSource(SQLModel, table=True):
+class RecordSource(TimestampedTable, table=True):
     """Remix lineage: `record_id` cites `source_id`."""
 
     __tablename__ = "record_sources"
     __table_args__ = (UniqueConstraint("record_id", "source_id"),)
 
-    id: int | None = Field(default=None, primary_key=True)
     record_id: int = fk("records.id")
     source_id: int = fk("records.id")
-    created_at: datetime = created_at()

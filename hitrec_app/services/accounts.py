@@ -23,7 +23,7 @@ from hitrec_app.services.errors import (
 from hitrec_app.services.passwords import hash_password, verify_password
 from hitrec_app.services.validation import check_password, clean_text, clean_username
 from hitrec_app.settings import settings
-from hitrec_app.vocabulary import ACCOUNTS_ROOM, ACTIVITY_ROOM, ROLES, SESSION_REVOKED, USER_JOINED
+from hitrec_app.vocabulary import ACCOUNTS_ROOM, ACTIVITY_ROOM, ROLES, EventKind
 
 log = logging.getLogger(__name__)
 
@@ -101,7 +101,10 @@ def sign_up(
     session.add(user)
     session.flush()
     events.publish(
-        session, ACTIVITY_ROOM, USER_JOINED, {"username": user.username, "name": user.display_name}
+        session,
+        ACTIVITY_ROOM,
+        EventKind.USER_JOINED,
+        {"username": user.username, "name": user.display_name},
     )
     if client_ip is not None:
         session.add(
@@ -224,7 +227,7 @@ def session_is_live(*, session: Session, session_id: int, user_id: int) -> bool:
 
 
 def sign_out(*, session: Session, token: str | None) -> None:
-    """Revoke the session. After the commit, `SESSION_REVOKED` is published so live
+    """Revoke the session. After the commit, `EventKind.SESSION_REVOKED` is published so live
     connections opened with it (co-editing websockets) are closed at once."""
     if not token:
         return
@@ -236,7 +239,10 @@ def sign_out(*, session: Session, token: str | None) -> None:
         session.add(row)
         session.flush()
         events.publish(
-            session, ACCOUNTS_ROOM, SESSION_REVOKED, {"session_id": row.id, "user_id": row.user_id}
+            session,
+            ACCOUNTS_ROOM,
+            EventKind.SESSION_REVOKED,
+            {"session_id": row.id, "user_id": row.user_id},
         )
 
 

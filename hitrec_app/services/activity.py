@@ -4,11 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any, TypeVar
 
+from sqlalchemy import ColumnElement
 from sqlmodel import Session, col, select
 
 from hitrec_app import routes
 from hitrec_app.models import Challenge, Record, User
+from hitrec_app.models.base import TimestampedTable
+
+Row = TypeVar("Row", bound=TimestampedTable)
 
 
 @dataclass(frozen=True)
@@ -18,45 +23,38 @@ class ActivityItem:
     link: str
 
 
+def _newest(
+    session: Session, table: type[Row], by: Any, shown: ColumnElement[bool], limit: int
+) -> list[tuple[Row, User]]:
+    """The newest `shown` rows of `table`, each with the user its `by` column names."""
+    return list(
+        session.exec(
+            select(table, User)
+            .join(User, col(User.id) == by)
+            .where(shown)
+            .order_by(col(table.created_at).desc())
+            .limit(limit)
+        )
+    )
+
+
 def recent_activity(*, session: Session, limit: int = 12) -> list[ActivityItem]:
+    joined = session.exec(select(User).order_by(col(User.created_at).desc()).limit(limit))
+    posted = _newest(session, Challenge, Challenge.host_id, col(Challenge.state) != "draft", limit)
+    submitted = _newest(
+        session, Record, Record.submitted_by_id, col(Record.withdrawn_at).is_(None), limit
+    )
     items: list[ActivityItem] = []
-    for user in session.exec(select(User).order_by(col(User.created_at).desc()).limit(limit)):
+    for user in joined:
+        text = f"{user.display_name} joined the studio"
+        items.append(ActivityItem(user.created_at, text, routes.user_url(user.username)))
+    for challenge, host in posted:
+        text = f"{host.display_name} posted the challenge “{challenge.title}”"
         items.append(
-            ActivityItem(
-                user.created_at,
-                f"{user.display_name} joined the studio",
-                routes.user_url(user.username),
-            )
+            ActivityItem(challenge.created_at, text, routes.challenge_url(challenge.id or 0))
         )
-    challenges = session.exec(
-        select(Challenge, User)
-        .join(User, col(User.id) == Challenge.host_id)
-        .where(Challenge.state != "draft")
-        .order_by(col(Challenge.created_at).desc())
-        .limit(limit)
-    )
-    for challenge, host in challenges:
-        items.append(
-            ActivityItem(
-                challenge.created_at,
-                f"{host.display_name} posted the challenge “{challenge.title}”",
-                routes.challenge_url(challenge.id or 0),
-            )
-        )
-    records = session.exec(
-        select(Record, User)
-        .join(User, col(User.id) == Record.submitted_by_id)
-        .where(col(Record.withdrawn_at).is_(None))
-        .order_by(col(Record.created_at).desc())
-        .limit(limit)
-    )
-    for record, author in records:
-        items.append(
-            ActivityItem(
-                record.created_at,
-                f"{author.display_name} submitted the {record.kind} record “{record.title}”",
-                routes.record_url(record.id or 0),
-            )
-        )
+    for record, author in submitted:
+        text = f"{author.display_name} submitted the {record.kind} record “{record.title}”"
+        items.append(ActivityItem(record.created_at, text, routes.record_url(record.id or 0)))
     items.sort(key=lambda item: item.at, reverse=True)
     return items[:limit]

@@ -20,12 +20,10 @@ from hitrec_app.services.errors import NotFound, PermissionDenied, ValidationErr
 from hitrec_app.services.validation import clean_text
 from hitrec_app.vocabulary import (
     BOARD_ROOM,
-    CHALLENGE_CLOSED,
-    CHALLENGE_OPENED,
-    CHALLENGE_UPDATED,
     HOST_ROLES,
     RECORD_KINDS,
     TOTAL_BPS,
+    EventKind,
     challenge_room,
 )
 
@@ -171,7 +169,9 @@ def create_challenge(
     session.add(challenge)
     session.flush()
     if publish:
-        events.publish(session, BOARD_ROOM, CHALLENGE_OPENED, {"challenge_id": challenge.id})
+        events.publish(
+            session, BOARD_ROOM, EventKind.CHALLENGE_OPENED, {"challenge_id": challenge.id}
+        )
     return challenge
 
 
@@ -185,7 +185,7 @@ def update_challenge(
     values = _clean(data, session=session, now=utcnow())
     for key, value in values.items():
         setattr(challenge, key, value)
-    _save_and_announce(session, challenge, CHALLENGE_UPDATED)
+    _save_and_announce(session, challenge, EventKind.CHALLENGE_UPDATED)
     return challenge
 
 
@@ -196,7 +196,7 @@ def open_challenge(*, session: Session, actor_id: int, challenge_id: int) -> Cha
     if challenge.deadline is not None and challenge.deadline <= utcnow():
         raise ValidationError("The deadline has passed; move it into the future first.")
     challenge.state = "open"
-    _save_and_announce(session, challenge, CHALLENGE_OPENED)
+    _save_and_announce(session, challenge, EventKind.CHALLENGE_OPENED)
     return challenge
 
 
@@ -213,10 +213,10 @@ def close_challenge(*, session: Session, actor_id: int, challenge_id: int) -> Ch
 def _close(session: Session, challenge: Challenge, when: datetime) -> None:
     challenge.state = "closed"
     challenge.closed_at = when
-    _save_and_announce(session, challenge, CHALLENGE_CLOSED)
+    _save_and_announce(session, challenge, EventKind.CHALLENGE_CLOSED)
 
 
-def _save_and_announce(session: Session, challenge: Challenge, kind: str) -> None:
+def _save_and_announce(session: Session, challenge: Challenge, kind: EventKind) -> None:
     """Write the challenge and tell its room (after the commit) that it changed."""
     session.add(challenge)
     session.flush()

@@ -1,13 +1,19 @@
-"""Demo content: a believable little studio, loaded only into an empty database."""
+"""Demo content: a believable little studio, loaded only into an empty database.
+
+What the studio holds (people, challenges, records, hearts, a draft ...) is data, in
+demo_studio.toml; this module turns it into rows.
+"""
 
 from __future__ import annotations
 
 import io
+import tomllib
 from datetime import timedelta
-from typing import Protocol
+from pathlib import Path
+from typing import Any, Protocol, TypeVar
 
 from PIL import Image, ImageDraw
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from hitrec_app.models import (
     Challenge,
@@ -28,18 +34,14 @@ from hitrec_app.models import (
 from hitrec_app.services import accounts, lineage, uploads
 
 DEMO_PASSWORD = "hitrec-demo-2026"  # noqa: S105 (documented in the README)
-DEMO_USERS = [
-    # username, display name, role, bio
-    ("maya", "Maya Okafor", "admin", "Runs the studio. Hosts the weekly story challenges."),
-    ("jules", "Jules Marchetti", "host", "Writer and occasional sound designer."),
-    ("priya", "Priya Raman", "member", "Illustrator. Loves a good lighthouse."),
-    ("tomas", "Tomás Herrera", "member", "Field recordist; rain is my favourite instrument."),
-    ("ada", "Ada Lindqvist", "member", "Poet, remixer, collector of small moments."),
-]
+STUDIO = Path(__file__).with_name("demo_studio.toml")
 
 
 class _Row(Protocol):
     id: int | None
+
+
+R = TypeVar("R", bound=_Row)
 
 
 def _id(row: _Row) -> int:
@@ -61,197 +63,146 @@ def _demo_image() -> bytes:
     return out.getvalue()
 
 
-def _record(
-    session: Session,
-    *,
-    by: User,
-    kind: str,
-    title: str,
-    body: str | None = None,
-    challenge: Challenge | None = None,
-    tags: str = "",
-    sources: tuple[Record, ...] = (),
-    authors: tuple[User, ...] = (),
-    file_path: str | None = None,
-    mime: str | None = None,
-    age_hours: int = 0,
-) -> Record:
-    record = Record(
-        kind=kind,
-        title=title,
-        body=body,
-        challenge_id=challenge.id if challenge else None,
-        submitted_by_id=_id(by),
-        tags=tags,
-        file_path=file_path,
-        thumbnail_path=file_path,
-        mime_type=mime,
-        created_at=utcnow() - timedelta(hours=age_hours),
-    )
-    session.add(record)
-    session.flush()
-    for author in authors or (by,):
-        session.add(RecordAuthor(record_id=_id(record), user_id=_id(author)))
-    for source in sources:
-        session.add(RecordSource(record_id=_id(record), source_id=_id(source)))
-    return record
-
-
 def load_demo(*, session: Session) -> bool:
     """Fill an empty database; returns False (touching nothing) if it has any user."""
     if accounts.count_users(session=session) > 0:
         return False
-    users: dict[str, User] = {}
-    for username, name, role, bio in DEMO_USERS:
-        user = accounts.sign_up(
-            session=session,
-            username=username,
-            password=DEMO_PASSWORD,
-            accept_terms=True,
-            display_name=name,
-        )
-        user.role, user.bio = role, bio
-        session.add(user)
-        users[username] = user
-    maya, jules, priya, tomas, ada = (users[u] for u in ("maya", "jules", "priya", "tomas", "ada"))
-    now = utcnow()
-
-    production = Production(
-        title="Lighthouse: a short film",
-        host_id=_id(maya),
-        description="A seven-minute animated short built from the lighthouse challenge.",
+    studio = tomllib.loads(STUDIO.read_text(encoding="utf-8"))
+    build = _Builder(session)
+    # In this order, so that every entry finds the rows it names.
+    steps = (
+        ("users", build.user),
+        ("productions", build.production),
+        ("challenges", build.challenge),
+        ("records", build.record),
+        ("productions", build.credits_and_revenue),
+        ("drafts", build.draft),
+        ("records", build.reactions),
     )
-    session.add(production)
+    for section, step in steps:
+        for spec in studio[section]:
+            step(spec)
+    lineage.recount_remixes(session=session, record_ids=[_id(r) for r in build.records.values()])
     session.flush()
-    lighthouse = Challenge(
-        host_id=_id(maya),
-        title="The lighthouse at the end of the world",
-        prompt="Write the opening page of a story set in a lighthouse nobody visits any more.",
-        instructions="Text up to 600 words, or an image of the lighthouse. Remixes welcome.",
-        accepted_kinds="text,image",
-        state="open",
-        deadline=now + timedelta(days=10),
-        production_id=production.id,
-        pool_cents=120_000,
-        contributors_share_bps=5000,
-    )
-    rain = Challenge(
-        host_id=_id(jules),
-        title="Sounds of a rainy city",
-        prompt="Record two minutes of rain somewhere you love.",
-        accepted_kinds="audio",
-        state="closed",
-        deadline=now - timedelta(days=3),
-        closed_at=now - timedelta(days=3),
-    )
-    session.add_all([lighthouse, rain])
-    session.flush()
-
-    opening = _record(
-        session,
-        by=jules,
-        kind="text",
-        title="The keeper's last log",
-        challenge=lighthouse,
-        tags="story,lighthouse",
-        age_hours=50,
-        body="**Day 4,012.** The lamp still turns, though no ship has come in years.\n\n"
-        "I write these logs for no one, which is to say for you.",
-    )
-    image_path = uploads._write_atomically("records/demo-lighthouse.png", _demo_image())
-    picture = _record(
-        session,
-        by=priya,
-        kind="image",
-        title="The lamp at dusk",
-        challenge=lighthouse,
-        tags="illustration,lighthouse",
-        sources=(opening,),
-        file_path=image_path,
-        mime="image/png",
-        age_hours=30,
-    )
-    remix = _record(
-        session,
-        by=ada,
-        kind="text",
-        title="Log, answered",
-        challenge=lighthouse,
-        tags="poem,remix",
-        sources=(opening, picture),
-        age_hours=12,
-        body="You wrote for no one.\nI am no one.\nI read every line.",
-    )
-    _record(
-        session,
-        by=tomas,
-        kind="text",
-        title="Storm notes",
-        challenge=lighthouse,
-        tags="story",
-        sources=(remix,),
-        age_hours=2,
-        body="The storm came in sideways, the way the keeper said it would.",
-    )
-    _record(
-        session,
-        by=ada,
-        kind="text",
-        title="Puddles on Rua Augusta",
-        challenge=rain,
-        tags="poem,rain",
-        age_hours=90,
-        body="Every puddle a small sky.",
-    )
-
-    for record in (opening, picture, remix):
-        session.add(ProductionContribution(production_id=_id(production), record_id=_id(record)))
-    session.add(
-        RevenueEntry(
-            production_id=_id(production), amount_cents=240_000, source="Festival screening fee"
-        )
-    )
-
-    draft = Draft(title="The Keeper's Daughter", owner_id=_id(jules), challenge_id=lighthouse.id)
-    session.add(draft)
-    session.flush()
-    session.add_all(
-        [
-            DraftCollaborator(draft_id=_id(draft), user_id=_id(jules), role="owner"),
-            DraftCollaborator(draft_id=_id(draft), user_id=_id(priya), role="editor"),
-            DraftCollaborator(draft_id=_id(draft), user_id=_id(ada), role="viewer"),
-        ]
-    )
-    _creative_extras(session, users)  # hearts, tags and counters for the challenge board
     return True
 
 
-def _creative_extras(session: Session, users: dict[str, User]) -> None:
-    """Tags, a few hearts and comments, and the counters the challenge board sorts by."""
-    session.flush()
-    all_records = list(session.exec(select(Record)))
-    for record in all_records:
-        for tag in dict.fromkeys(t.strip().lower() for t in record.tags.split(",") if t.strip()):
-            session.add(RecordTag(record_id=_id(record), tag=tag))
-    by_title = {r.title: r for r in all_records}
-    hearts = {
-        "The keeper's last log": ("maya", "priya", "ada", "tomas"),
-        "The lamp at dusk": ("jules", "ada"),
-        "Log, answered": ("jules",),
-    }
-    for title, names in hearts.items():
-        if title in by_title:
-            for name in names:
-                session.add(Heart(record_id=_id(by_title[title]), user_id=_id(users[name])))
-            by_title[title].heart_count = len(names)
-    if "The lamp at dusk" in by_title:
-        session.add(
-            Comment(
-                author_id=_id(users["jules"]),
-                record_id=by_title["The lamp at dusk"].id,
-                body="That light is exactly how I pictured it.",
+class _Builder:
+    """Turns the studio's entries into rows, keeping each named row (users by username,
+    the rest by key) for the entries that refer to it."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.now = utcnow()
+        self.users: dict[str, User] = {}
+        self.productions: dict[str, Production] = {}
+        self.challenges: dict[str, Challenge] = {}
+        self.records: dict[str, Record] = {}
+
+    def _saved(self, row: R) -> R:
+        """The row, added and flushed (so it has its id)."""
+        self.session.add(row)
+        self.session.flush()
+        return row
+
+    def user(self, spec: dict[str, Any]) -> None:
+        user = accounts.sign_up(
+            session=self.session,
+            username=spec["username"],
+            password=DEMO_PASSWORD,
+            accept_terms=True,
+            display_name=spec["display_name"],
+        )
+        user.role, user.bio = spec["role"], spec["bio"]
+        self.users[spec["username"]] = self._saved(user)
+
+    def production(self, spec: dict[str, Any]) -> None:
+        host = self.users[spec["host"]]
+        production = Production(
+            title=spec["title"], host_id=_id(host), description=spec["description"]
+        )
+        self.productions[spec["key"]] = self._saved(production)
+
+    def challenge(self, spec: dict[str, Any]) -> None:
+        deadline = self.now + timedelta(days=spec["deadline_in_days"])
+        production = self.productions.get(spec.get("production", ""))
+        challenge = Challenge(
+            host_id=_id(self.users[spec["host"]]),
+            title=spec["title"],
+            prompt=spec["prompt"],
+            instructions=spec.get("instructions", ""),
+            accepted_kinds=spec["accepted_kinds"],
+            state=spec["state"],
+            deadline=deadline,
+            closed_at=deadline if spec["state"] == "closed" else None,
+            production_id=production.id if production else None,
+            pool_cents=spec.get("pool_cents"),
+            contributors_share_bps=spec.get("contributors_share_bps"),
+        )
+        self.challenges[spec["key"]] = self._saved(challenge)
+
+    def record(self, spec: dict[str, Any]) -> None:
+        """A record, its author's credit and its citations of records made before it."""
+        file_path = None
+        if "file" in spec:
+            file_path = uploads._write_atomically(spec["file"], _demo_image())
+        record = self._saved(
+            Record(
+                kind=spec["kind"],
+                title=spec["title"],
+                body=spec.get("body"),
+                challenge_id=_id(self.challenges[spec["challenge"]]),
+                submitted_by_id=_id(self.users[spec["by"]]),
+                tags=spec["tags"],
+                file_path=file_path,
+                thumbnail_path=file_path,
+                mime_type="image/png" if file_path else None,
+                created_at=self.now - timedelta(hours=spec["hours_ago"]),
             )
         )
-        by_title["The lamp at dusk"].comment_count = 1
-    lineage.recount_remixes(session=session, record_ids=[r.id for r in all_records if r.id])
-    session.flush()
+        self.session.add(RecordAuthor(record_id=_id(record), user_id=record.submitted_by_id))
+        for key in spec.get("sources", ()):
+            self.session.add(RecordSource(record_id=_id(record), source_id=_id(self.records[key])))
+        self.records[spec["key"]] = record
+
+    def credits_and_revenue(self, spec: dict[str, Any]) -> None:
+        """The production's credited records and its revenue."""
+        production_id = _id(self.productions[spec["key"]])
+        for key in spec.get("credits", ()):
+            record_id = _id(self.records[key])
+            self.session.add(
+                ProductionContribution(production_id=production_id, record_id=record_id)
+            )
+        for entry in spec.get("revenue", ()):
+            self.session.add(
+                RevenueEntry(
+                    production_id=production_id, amount_cents=entry["cents"], source=entry["source"]
+                )
+            )
+
+    def draft(self, spec: dict[str, Any]) -> None:
+        owner = self.users[spec["owner"]]
+        challenge = self.challenges[spec["challenge"]]
+        draft = self._saved(
+            Draft(title=spec["title"], owner_id=_id(owner), challenge_id=_id(challenge))
+        )
+        roles = {spec["owner"]: "owner", **spec.get("members", {})}
+        for username, role in roles.items():
+            user_id = _id(self.users[username])
+            self.session.add(DraftCollaborator(draft_id=_id(draft), user_id=user_id, role=role))
+
+    def reactions(self, spec: dict[str, Any]) -> None:
+        """A record's tags, hearts and comments, and the counters the board sorts by."""
+        record = self.records[spec["key"]]
+        for tag in dict.fromkeys(t.strip().lower() for t in record.tags.split(",") if t.strip()):
+            self.session.add(RecordTag(record_id=_id(record), tag=tag))
+        hearts = spec.get("hearts", [])
+        for username in hearts:
+            self.session.add(Heart(record_id=_id(record), user_id=_id(self.users[username])))
+        comments = spec.get("comments", [])
+        for comment in comments:
+            author_id = _id(self.users[comment["by"]])
+            self.session.add(
+                Comment(author_id=author_id, record_id=record.id, body=comment["body"])
+            )
+        record.heart_count, record.comment_count = len(hearts), len(comments)

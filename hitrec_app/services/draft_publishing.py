@@ -13,7 +13,7 @@ from sqlmodel import Session, col, select
 from hitrec_app.models import Challenge, Record, RecordAuthor, User
 from hitrec_app.services import challenges, drafts, records
 from hitrec_app.services.errors import ValidationError
-from hitrec_app.vocabulary import RECORD_BODY_MAX, RECORD_CREATED, TOTAL_BPS
+from hitrec_app.vocabulary import RECORD_BODY_MAX, TOTAL_BPS, EventKind
 
 
 def display_names(*, session: Session, user_ids: set[int]) -> dict[int, str]:
@@ -76,5 +76,5 @@ def publish_draft(
     draft.published_record_id = record.id
     session.add(draft)
     session.flush()
-    records.announce_record(session, record, RECORD_CREATED)
+    records.announce_record(session, record, EventKind.RECORD_CREATED)
     return record

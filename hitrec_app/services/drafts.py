@@ -1,7 +1,7 @@
 """Drafts and their members: who may open, edit and manage a co-edited story.
 
 Only members open a draft; owners and editors change it; the owner manages members.
-Every membership change publishes `DRAFT_MEMBER_CHANGED` on the draft's room; the
+Every membership change publishes `EventKind.DRAFT_MEMBER_CHANGED` on the draft's room; the
 co-editing server subscribes and closes the affected user's open editor connections,
 so a removed or demoted writer cannot keep typing on an old connection.
 """
@@ -19,13 +19,7 @@ from hitrec_app.models import Draft, DraftCollaborator, User
 from hitrec_app.services import accounts, challenges, events, notifications
 from hitrec_app.services.errors import NotFound, PermissionDenied, ValidationError
 from hitrec_app.services.validation import clean_text
-from hitrec_app.vocabulary import (
-    DRAFT_MEMBER_CHANGED,
-    DRAFT_ROLES,
-    EDIT_ROLES,
-    INVITABLE_ROLES,
-    draft_room,
-)
+from hitrec_app.vocabulary import DRAFT_ROLES, EDIT_ROLES, INVITABLE_ROLES, EventKind, draft_room
 
 INVITED = notifications.register_kind("draft.invited", "Draft invitation")
 
@@ -123,7 +117,7 @@ def _changed(
     events.publish(
         session,
         draft_room(draft_id),
-        DRAFT_MEMBER_CHANGED,
+        EventKind.DRAFT_MEMBER_CHANGED,
         {"draft_id": draft_id, "user_id": user_id, "old_role": old, "role": new},
     )
 

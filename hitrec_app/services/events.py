@@ -16,13 +16,15 @@ from sqlalchemy import event as sa_event
 from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.orm import SessionTransaction
 
+from hitrec_app.vocabulary import EventKind
+
 log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
 class RoomEvent:
     room: str  # e.g. "activity", "challenge-7"
-    kind: str  # e.g. "user.joined"
+    kind: EventKind
     data: dict[str, Any] = field(default_factory=dict)
 
 
@@ -37,7 +39,9 @@ def subscribe(fn: Subscriber) -> Callable[[], None]:
     return lambda: _subscribers.remove(fn) if fn in _subscribers else None
 
 
-def publish(session: OrmSession, room: str, kind: str, data: dict[str, Any] | None = None) -> None:
+def publish(
+    session: OrmSession, room: str, kind: EventKind, data: dict[str, Any] | None = None
+) -> None:
     if not session.in_transaction():
         # Tie the event to a transaction so a rollback can discard it.
         session.begin()

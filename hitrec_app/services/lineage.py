@@ -201,28 +201,22 @@ def _layers(
         cited_by.setdefault(src, set()).add(rec)
     layer = {center: 0}
 
-    def up_depth(n: int, memo: dict[int, int]) -> int:
+    def depth(n: int, toward: dict[int, set[int]], side: set[int], memo: dict[int, int]) -> int:
+        """The longest path from `n` to the center, each step one `toward` link through
+        records on `n`'s side of the center."""
         if n == center:
             return 0
         if n not in memo:
-            kids = [k for k in cited_by.get(n, ()) if k == center or k in ups]
-            memo[n] = 1 + max((up_depth(k, memo) for k in kids), default=0)
-        return memo[n]
-
-    def down_depth(n: int, memo: dict[int, int]) -> int:
-        if n == center:
-            return 0
-        if n not in memo:
-            parents = [p for p in cites.get(n, ()) if p == center or p in downs]
-            memo[n] = 1 + max((down_depth(p, memo) for p in parents), default=0)
+            steps = [k for k in toward.get(n, ()) if k == center or k in side]
+            memo[n] = 1 + max((depth(k, toward, side, memo) for k in steps), default=0)
         return memo[n]
 
     memo_up: dict[int, int] = {}
     memo_down: dict[int, int] = {}
-    for n in ups:
-        layer[n] = -up_depth(n, memo_up)
-    for n in downs:
-        layer[n] = down_depth(n, memo_down)
+    for n in ups:  # ancestors: records citing them lead back to the center
+        layer[n] = -depth(n, cited_by, ups, memo_up)
+    for n in downs:  # descendants: the records they cite lead back to the center
+        layer[n] = depth(n, cites, downs, memo_down)
     return layer
 
 

@@ -15,7 +15,7 @@ from sqlmodel import Session, col, select
 from hitrec_app.models import Notification, utcnow
 from hitrec_app.services import events
 from hitrec_app.services.errors import NotFound
-from hitrec_app.vocabulary import NOTIFICATION_NEW, NOTIFICATION_READ, inbox_room
+from hitrec_app.vocabulary import EventKind, inbox_room
 
 # kind -> short label shown next to the message
 KINDS: dict[str, str] = {}
@@ -51,7 +51,7 @@ def notify(
     note = Notification(user_id=user_id, kind=kind, message=message[:500], link=link[:255])
     session.add(note)
     session.flush()
-    events.publish(session, inbox_room(user_id), NOTIFICATION_NEW, {"user_id": user_id})
+    events.publish(session, inbox_room(user_id), EventKind.NOTIFICATION_NEW, {"user_id": user_id})
     return note
 
 
@@ -93,7 +93,9 @@ def mark_read(*, session: Session, user_id: int, notification_id: int) -> None:
     if note.read_at is None:
         note.read_at = utcnow()
         session.add(note)
-        events.publish(session, inbox_room(user_id), NOTIFICATION_READ, {"user_id": user_id})
+        events.publish(
+            session, inbox_room(user_id), EventKind.NOTIFICATION_READ, {"user_id": user_id}
+        )
 
 
 def mark_all_read(*, session: Session, user_id: int) -> int:
@@ -102,5 +104,5 @@ def mark_all_read(*, session: Session, user_id: int) -> int:
         .where(col(Notification.user_id) == user_id, col(Notification.read_at).is_(None))
         .values(read_at=utcnow())
     )
-    events.publish(session, inbox_room(user_id), NOTIFICATION_READ, {"user_id": user_id})
+    events.publish(session, inbox_room(user_id), EventKind.NOTIFICATION_READ, {"user_id": user_id})
     return result.rowcount or 0

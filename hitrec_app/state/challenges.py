@@ -14,7 +14,7 @@ from hitrec_app import routes
 from hitrec_app.db import Session, session_scope
 from hitrec_app.models import Challenge, User
 from hitrec_app.realtime import rooms
-from hitrec_app.services import challenges, records
+from hitrec_app.services import challenges, record_views
 from hitrec_app.services.challenges import ChallengeInput
 from hitrec_app.services.errors import NotFound, ValidationError
 from hitrec_app.services.events import RoomEvent
@@ -23,14 +23,7 @@ from hitrec_app.state.base import AuthState, signed_in_page
 from hitrec_app.state.display import fmt_time
 from hitrec_app.state.rows import EntryRow, RecordLinkRow
 from hitrec_app.tasks.challenge_expiry import sweep_expired
-from hitrec_app.vocabulary import (
-    BOARD_ROOM,
-    HEART_COUNT,
-    LINEAGE_COUNT,
-    RECORD_KINDS,
-    RECORD_SORTS,
-    challenge_room,
-)
+from hitrec_app.vocabulary import BOARD_ROOM, RECORD_KINDS, RECORD_SORTS, EventKind, challenge_room
 
 ROOM_COUNTS_KEPT = 300  # recent heart/remix counts a challenge room carries
 
@@ -77,7 +70,7 @@ def _link(entry: challenges.EntryPreview) -> RecordLinkRow:
     return RecordLinkRow(id=entry.id, title=entry.title, kind=entry.kind)
 
 
-def _entry_row(row: records.EntryRow) -> EntryRow:
+def _entry_row(row: record_views.EntryRow) -> EntryRow:
     return EntryRow(
         id=row.id,
         title=row.title,
@@ -137,7 +130,8 @@ class BoardState(AuthState):
         self.query = str(as_form(form_data).get("q", ""))[:100]
         with session_scope() as session:
             self.results = [
-                _entry_row(r) for r in records.search_records(session=session, query=self.query)
+                _entry_row(r)
+                for r in record_views.search_records(session=session, query=self.query)
             ]
         self.searched = self.query.strip() != ""
 
@@ -210,7 +204,7 @@ class ChallengeState(AuthState):
 
     def _load_entries(self) -> None:
         with session_scope() as session:
-            result = records.challenge_entries(
+            result = record_views.challenge_entries(
                 session=session,
                 challenge_id=self.cid,
                 sort=self.sort,
@@ -501,12 +495,12 @@ def _remember(counts: dict[str, int], key: str, value: int) -> dict[str, int]:
     return fresh
 
 
-@rooms.on(HEART_COUNT)
+@rooms.on(EventKind.HEART_COUNT)
 async def _on_heart(event: RoomEvent) -> None:
     await _push_count(event, "hearts")
 
 
-@rooms.on(LINEAGE_COUNT)
+@rooms.on(EventKind.LINEAGE_COUNT)
 async def _on_remix_count(event: RoomEvent) -> None:
     await _push_count(event, "remixes")
 

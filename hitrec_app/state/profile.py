@@ -10,7 +10,7 @@ import reflex as rx
 
 from hitrec_app.db import Session, session_scope
 from hitrec_app.models import User
-from hitrec_app.services import accounts, records, uploads
+from hitrec_app.services import accounts, profiles, uploads
 from hitrec_app.services.errors import ServiceError
 from hitrec_app.state.args import as_form, as_text
 from hitrec_app.state.base import AuthState, signed_in_page
@@ -139,7 +139,7 @@ class PublicProfileState(AuthState):
             uid = user.id or 0
             self.w_records = [
                 RecordLinkRow(id=r.id, title=r.title, kind=r.kind, withdrawn=r.withdrawn)
-                for r in records.user_records(session=session, user_id=uid)
+                for r in profiles.user_records(session=session, user_id=uid)
             ]
             self.w_remixed = [
                 RemixRow(
@@ -149,11 +149,11 @@ class PublicProfileState(AuthState):
                     remix_title=x.remix_title,
                     remixer=x.remixer_name,
                 )
-                for x in records.remixed_into(session=session, user_id=uid)
+                for x in profiles.remixed_into(session=session, user_id=uid)
             ]
             self.w_productions = [
                 ProductionCreditRow(
                     title=p.production_title, record_id=p.record_id, record_title=p.record_title
                 )
-                for p in records.production_credits(session=session, user_id=uid)
+                for p in profiles.production_credits(session=session, user_id=uid)
             ]

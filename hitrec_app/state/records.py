@@ -12,7 +12,7 @@ from hitrec_app import routes
 from hitrec_app.db import session_scope
 from hitrec_app.models import User
 from hitrec_app.realtime import rooms
-from hitrec_app.services import challenges, lineage, records
+from hitrec_app.services import challenges, lineage, record_social, record_views, records
 from hitrec_app.services.errors import NotFound, ValidationError
 from hitrec_app.services.events import RoomEvent
 from hitrec_app.services.records import RecordInput
@@ -20,13 +20,7 @@ from hitrec_app.state.args import BAD_ID, as_form, as_id, as_text, param_id, que
 from hitrec_app.state.base import AuthState, signed_in_page
 from hitrec_app.state.display import fmt_time
 from hitrec_app.state.rows import PersonRow, RecordLinkRow
-from hitrec_app.vocabulary import (
-    COMMENT_CREATED,
-    HEART_CHANGED,
-    LINEAGE_CHANGED,
-    RECORD_KINDS,
-    record_room,
-)
+from hitrec_app.vocabulary import RECORD_KINDS, EventKind, record_room
 
 MAX_UPLOAD_FILES = 1
 
@@ -91,11 +85,11 @@ def _comments(record_id: int) -> list[CommentRow]:
                 body=c.body,
                 at=fmt_time(c.created_at),
             )
-            for c in records.list_comments(session=session, record_id=record_id)
+            for c in record_social.list_comments(session=session, record_id=record_id)
         ]
 
 
-def _link(ref: records.RecordRef) -> RecordLinkRow:
+def _link(ref: record_views.RecordRef) -> RecordLinkRow:
     return RecordLinkRow(id=ref.id, title=ref.title, kind=ref.kind, withdrawn=ref.withdrawn)
 
 
@@ -115,7 +109,7 @@ class RecordRoom(rx.SharedState):
         if rid is None:
             return
         with session_scope() as session:
-            record = records.find_record(session=session, record_id=rid)
+            record = record_views.find_record(session=session, record_id=rid)
             if record is None:
                 return
             hearts, remixes = record.heart_count, record.remix_count
@@ -199,7 +193,7 @@ class RecordState(AuthState):
 
     def _load_record(self, viewer: User | None) -> None:
         with session_scope() as session:
-            view = records.record_view(session=session, record_id=self.rid, viewer=viewer)
+            view = record_views.record_view(session=session, record_id=self.rid, viewer=viewer)
         r = view.record
         self.found = True
         self.kind, self.title, self.description = r.kind, r.title, r.description
@@ -247,7 +241,9 @@ class RecordState(AuthState):
     def toggle_heart(self) -> None:
         on = not self.hearted
         done = self._write(
-            lambda s, u: records.set_heart(session=s, user_id=_uid(u), record_id=self.rid, on=on)
+            lambda s, u: record_social.set_heart(
+                session=s, user_id=_uid(u), record_id=self.rid, on=on
+            )
         )
         if done:
             self._reload(done.user)
@@ -358,7 +354,9 @@ class RecordState(AuthState):
         body = str(as_form(form_data).get("body", ""))
         done = self._write(
             lambda s, u: (
-                records.add_comment(session=s, user_id=_uid(u), record_id=self.rid, body=body).id
+                record_social.add_comment(
+                    session=s, user_id=_uid(u), record_id=self.rid, body=body
+                ).id
             ),
             error_var="comment_error",
         )
@@ -408,7 +406,7 @@ class SubmitState(AuthState):
         remix = query_id(self, "remix")
         with session_scope() as session:
             if remix is not None:
-                source = records.remix_source(session=session, record_id=remix)
+                source = record_views.remix_source(session=session, record_id=remix)
                 if source is None:
                     self.error = "The record to remix does not exist or was withdrawn."
                 else:
@@ -478,7 +476,7 @@ class SubmitState(AuthState):
 # --- live updates --------------------------------------------------------------------------
 
 
-@rooms.on(HEART_CHANGED)
+@rooms.on(EventKind.HEART_CHANGED)
 async def _on_heart(event: RoomEvent) -> None:
     rid = int(event.data["record_id"])
     hearts = int(event.data["hearts"])
@@ -489,7 +487,7 @@ async def _on_heart(event: RoomEvent) -> None:
     await rooms.push(RecordRoom, record_room(rid), apply)
 
 
-@rooms.on(COMMENT_CREATED)
+@rooms.on(EventKind.COMMENT_CREATED)
 async def _on_comment(event: RoomEvent) -> None:
     rid = int(event.data["record_id"])
     comments = _comments(rid)
@@ -500,7 +498,7 @@ async def _on_comment(event: RoomEvent) -> None:
     await rooms.push(RecordRoom, record_room(rid), apply)
 
 
-@rooms.on(LINEAGE_CHANGED)
+@rooms.on(EventKind.LINEAGE_CHANGED)
 async def _on_lineage(event: RoomEvent) -> None:
     rid = int(event.data["record_id"])
     remixes = int(event.data["remixes"])

@@ -12,7 +12,7 @@ from hitrec_app.services.errors import (
     RateLimited,
     ValidationError,
 )
-from hitrec_app.vocabulary import SESSION_REVOKED
+from hitrec_app.vocabulary import EventKind
 from tests.factories import PASSWORD, make_user
 
 
@@ -137,7 +137,7 @@ def test_sign_out_announces_the_revoked_session_after_the_commit(session):
         assert seen == []
         session.commit()
         assert [(e.kind, e.data) for e in seen] == [
-            (SESSION_REVOKED, {"session_id": row.id, "user_id": user.id})
+            (EventKind.SESSION_REVOKED, {"session_id": row.id, "user_id": user.id})
         ]
         accounts.sign_out(session=session, token=result.token)  # already out: no news
         session.commit()

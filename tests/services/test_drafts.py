@@ -4,7 +4,7 @@ from sqlmodel import select
 from hitrec_app.models import Notification
 from hitrec_app.services import drafts, events
 from hitrec_app.services.errors import NotFound, PermissionDenied, ValidationError
-from hitrec_app.vocabulary import DRAFT_MEMBER_CHANGED
+from hitrec_app.vocabulary import EventKind
 from tests.factories import make_user
 
 
@@ -49,9 +49,9 @@ def test_invite_adds_the_member_and_notifies_them(session, trio, seen):
     assert note.kind == "draft.invited"
     assert note.link == f"/drafts/{draft.id}"
     assert "The Lighthouse" in note.message and "write" in note.message
-    assert [(e.room, e.kind, e.data["role"]) for e in seen if e.kind == DRAFT_MEMBER_CHANGED] == [
-        (f"draft-{draft.id}", DRAFT_MEMBER_CHANGED, "editor")
-    ]
+    assert [
+        (e.room, e.kind, e.data["role"]) for e in seen if e.kind == EventKind.DRAFT_MEMBER_CHANGED
+    ] == [(f"draft-{draft.id}", EventKind.DRAFT_MEMBER_CHANGED, "editor")]
 
 
 def test_only_the_owner_invites_with_a_valid_role_and_username(session, trio):

@@ -16,7 +16,7 @@ from sqlmodel import Session
 
 from hitrec_app.db import get_engine
 from hitrec_app.models import Heart, Record, User
-from hitrec_app.services import lineage, records
+from hitrec_app.services import lineage, record_social, records
 from hitrec_app.services.errors import ValidationError
 from hitrec_app.services.records import RecordInput
 from tests.factories import make_user, text_record
@@ -67,8 +67,8 @@ def test_concurrent_hearts_are_all_counted(pg_session, pg_url):
     rec = text_record(pg_session, ada)
     first, second = _race(
         pg_url,
-        lambda s: records.set_heart(session=s, user_id=bo.id, record_id=rec.id, on=True),
-        lambda s: records.set_heart(session=s, user_id=cy.id, record_id=rec.id, on=True),
+        lambda s: record_social.set_heart(session=s, user_id=bo.id, record_id=rec.id, on=True),
+        lambda s: record_social.set_heart(session=s, user_id=cy.id, record_id=rec.id, on=True),
     )
     assert (first, second) == (1, 2)
     pg_session.expire_all()
@@ -80,7 +80,7 @@ def test_a_double_clicked_heart_counts_once(pg_session, pg_url):
     rec = text_record(pg_session, ada)
 
     def heart(s: Session) -> int:
-        return records.set_heart(session=s, user_id=bo.id, record_id=rec.id, on=True)
+        return record_social.set_heart(session=s, user_id=bo.id, record_id=rec.id, on=True)
 
     assert _race(pg_url, heart, heart) == (1, 1)
     pg_session.expire_all()

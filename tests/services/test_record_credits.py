@@ -7,7 +7,7 @@ import pytest
 from sqlmodel import Session, select
 
 from hitrec_app.models import Record, RecordAuthor, User
-from hitrec_app.services import records
+from hitrec_app.services import record_views, records
 from hitrec_app.services.errors import PermissionDenied, ValidationError
 from tests.factories import make_user, text_record
 
@@ -83,7 +83,7 @@ def test_the_submitter_edits_cites_and_withdraws(session):
     records.add_source(session=session, user_id=owner.id, record_id=rec.id, source_id=source.id)
     session.commit()
     assert rec.title == "Tide tables, final"
-    view = records.record_view(session=session, record_id=rec.id, viewer=owner)
+    view = record_views.record_view(session=session, record_id=rec.id, viewer=owner)
     assert view.can_edit and view.can_withdraw and not view.can_remove_credit
     assert records.withdraw_record(session=session, user_id=owner.id, record_id=rec.id) == (
         "deleted"
@@ -95,7 +95,7 @@ def test_the_submitter_edits_cites_and_withdraws(session):
 def test_a_co_author_removes_their_credit_and_the_record_stays(session):
     owner, first, second = make_user(session), make_user(session), make_user(session)
     rec = co_published(session, owner, first, second)
-    view = records.record_view(session=session, record_id=rec.id, viewer=first)
+    view = record_views.record_view(session=session, record_id=rec.id, viewer=first)
     assert view.can_remove_credit and not view.can_edit and not view.can_withdraw
     records.remove_credit(session=session, user_id=first.id, record_id=rec.id)
     session.commit()
@@ -108,7 +108,7 @@ def test_a_co_author_removes_their_credit_and_the_record_stays(session):
     # Once removed, there is nothing left to remove.
     with pytest.raises(ValidationError, match="not credited"):
         records.remove_credit(session=session, user_id=first.id, record_id=rec.id)
-    view = records.record_view(session=session, record_id=rec.id, viewer=first)
+    view = record_views.record_view(session=session, record_id=rec.id, viewer=first)
     assert not view.can_remove_credit
 
 
@@ -132,7 +132,7 @@ def test_the_submitter_and_the_last_author_keep_their_credit(session):
         ).one()
     )
     session.commit()
-    view = records.record_view(session=session, record_id=rec2.id, viewer=writer)
+    view = record_views.record_view(session=session, record_id=rec2.id, viewer=writer)
     assert not view.can_remove_credit
     with pytest.raises(ValidationError, match="only author"):
         records.remove_credit(session=session, user_id=writer.id, record_id=rec2.id)
@@ -144,7 +144,7 @@ def test_an_admin_may_withdraw_any_record_but_not_edit_it(session):
     owner, coauthor = make_user(session), make_user(session)
     admin = make_user(session, role="admin")
     rec = co_published(session, owner, coauthor)
-    view = records.record_view(session=session, record_id=rec.id, viewer=admin)
+    view = record_views.record_view(session=session, record_id=rec.id, viewer=admin)
     assert view.can_withdraw and not view.can_edit and not view.can_remove_credit
     with pytest.raises(PermissionDenied):
         records.update_record(
@@ -166,7 +166,7 @@ def test_an_admin_may_withdraw_any_record_but_not_edit_it(session):
 def test_a_stranger_can_do_none_of_it(session):
     owner, stranger = make_user(session), make_user(session)
     rec = text_record(session, owner, "Mine")
-    view = records.record_view(session=session, record_id=rec.id, viewer=stranger)
+    view = record_views.record_view(session=session, record_id=rec.id, viewer=stranger)
     assert not (view.can_edit or view.can_withdraw or view.can_remove_credit)
     with pytest.raises(PermissionDenied, match="Only the person who submitted"):
         records.withdraw_record(session=session, user_id=stranger.id, record_id=rec.id)

@@ -1,0 +1,111 @@
+"""What people do with a record that is not theirs: hearts and comments."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from hitrec_app import routes
+from hitrec_app.models import Comment, Heart, User
+from hitrec_app.services import events, notifications, records
+from hitrec_app.services.errors import ValidationError
+from hitrec_app.services.validation import clean_text
+from hitrec_app.vocabulary import COMMENT_MAX, EventKind, challenge_room, record_room
+
+
+def set_heart(*, session: Session, user_id: int, record_id: int, on: bool) -> int:
+    """Heart (or un-heart) a record; one heart per user. Returns the new count."""
+    user = records.acting_user(session, user_id)
+    record = records.locked_record(session, record_id)
+    if record.withdrawn_at is not None:
+        raise ValidationError("This record was withdrawn.")
+    existing = session.exec(
+        select(Heart).where(Heart.record_id == record_id, Heart.user_id == user.id)
+    ).first()
+    if on and existing is None:
+        session.add(Heart(record_id=record_id, user_id=user.id or 0))
+    elif not on and existing is not None:
+        session.delete(existing)
+    else:
+        return record.heart_count
+    session.flush()
+    record.heart_count = session.exec(
+        select(func.count()).select_from(Heart).where(Heart.record_id == record_id)
+    ).one()
+    session.add(record)
+    data = {
+        "record_id": record_id,
+        "hearts": record.heart_count,
+        "challenge_id": record.challenge_id,
+    }
+    events.publish(session, record_room(record_id), EventKind.HEART_CHANGED, data)
+    if record.challenge_id:
+        events.publish(session, challenge_room(record.challenge_id), EventKind.HEART_COUNT, data)
+    return record.heart_count
+
+
+def has_hearted(*, session: Session, user_id: int | None, record_id: int) -> bool:
+    if user_id is None:
+        return False
+    return (
+        session.exec(
+            select(Heart.id).where(Heart.record_id == record_id, Heart.user_id == user_id)
+        ).first()
+        is not None
+    )
+
+
+@dataclass(frozen=True)
+class CommentView:
+    id: int
+    author_name: str
+    author_username: str
+    body: str
+    created_at: datetime
+
+
+def add_comment(*, session: Session, user_id: int, record_id: int, body: str) -> Comment:
+    user = records.acting_user(session, user_id)
+    record = records.locked_record(session, record_id)
+    if record.withdrawn_at is not None:
+        raise ValidationError("This record was withdrawn; comments are closed.")
+    text = clean_text(body, field="Comment", max_len=COMMENT_MAX, required=True)
+    comment = Comment(author_id=user.id or 0, record_id=record_id, body=text)
+    session.add(comment)
+    session.flush()
+    record.comment_count = session.exec(
+        select(func.count()).select_from(Comment).where(Comment.record_id == record_id)
+    ).one()
+    session.add(record)
+    for uid in records.author_ids(session, record_id):
+        if uid != user.id:
+            notifications.notify(
+                session=session,
+                user_id=uid,
+                kind=notifications.COMMENTED,
+                message=f"{user.display_name} commented on “{record.title}”: {text[:120]}",
+                link=routes.record_url(record_id),
+            )
+    events.publish(
+        session,
+        record_room(record_id),
+        EventKind.COMMENT_CREATED,
+        {"record_id": record_id, "comments": record.comment_count},
+    )
+    return comment
+
+
+def list_comments(*, session: Session, record_id: int, limit: int = 200) -> list[CommentView]:
+    rows = session.exec(
+        select(Comment, User)
+        .join(User, col(User.id) == Comment.author_id)
+        .where(Comment.record_id == record_id)
+        .order_by(col(Comment.created_at), col(Comment.id))
+        .limit(limit)
+    )
+    return [
+        CommentView(c.id or 0, u.display_name, u.username, c.body, c.created_at) for c, u in rows
+    ]

@@ -1,0 +1,42 @@
+"""Hearts and comments on records."""
+
+import pytest
+
+from hitrec_app.services import notifications, record_social
+from hitrec_app.services.errors import ValidationError
+from tests.factories import make_user, text_record
+
+
+@pytest.fixture
+def session(any_session):
+    """Every test here runs on SQLite and on PostgreSQL."""
+    return any_session
+
+
+def test_one_heart_per_user_and_unheart(session):
+    ada = make_user(session, "ada")
+    bo = make_user(session, "bob")
+    rec = text_record(session, ada)
+    assert record_social.set_heart(session=session, user_id=bo.id, record_id=rec.id, on=True) == 1
+    assert record_social.set_heart(session=session, user_id=bo.id, record_id=rec.id, on=True) == 1
+    assert record_social.set_heart(session=session, user_id=ada.id, record_id=rec.id, on=True) == 2
+    assert record_social.set_heart(session=session, user_id=bo.id, record_id=rec.id, on=False) == 1
+    assert not record_social.has_hearted(session=session, user_id=bo.id, record_id=rec.id)
+
+
+def test_comments_notify_authors_but_not_the_commenter(session):
+    ada = make_user(session, "ada")
+    bo = make_user(session, "bob")
+    rec = text_record(session, ada)
+    record_social.add_comment(session=session, user_id=bo.id, record_id=rec.id, body="Lovely")
+    record_social.add_comment(session=session, user_id=ada.id, record_id=rec.id, body="Thanks")
+    assert [c.body for c in record_social.list_comments(session=session, record_id=rec.id)] == [
+        "Lovely",
+        "Thanks",
+    ]
+    assert [n.kind for n in notifications.list_notifications(session=session, user_id=ada.id)] == [
+        "record.commented"
+    ]
+    assert notifications.list_notifications(session=session, user_id=bo.id) == []
+    with pytest.raises(ValidationError, match="Comment is required"):
+        record_social.add_comment(session=session, user_id=bo.id, record_id=rec.id, body=" ")
