@@ -455,15 +455,6 @@ class ChallengeFormState(AuthState):
 # --- live updates --------------------------------------------------------------------------
 
 
-async def _refresh_board() -> None:
-    items = _public_board()
-
-    def apply(room: BoardRoom) -> None:
-        room.items = items
-
-    await rooms.push(BoardRoom, BOARD_ROOM, apply)
-
-
 def _challenge_of(event: RoomEvent) -> int | None:
     cid = event.data.get("challenge_id")
     return int(cid) if isinstance(cid, int) else None
@@ -472,7 +463,7 @@ def _challenge_of(event: RoomEvent) -> int | None:
 @rooms.on("record.")
 @rooms.on("challenge.")
 async def _on_entries_changed(event: RoomEvent) -> None:
-    await _refresh_board()
+    await rooms.put(BoardRoom, BOARD_ROOM, items=_public_board())
     cid = _challenge_of(event)
     if cid is None:
         return

@@ -106,9 +106,4 @@ class NotificationsState(AuthState):
 @rooms.on("notification.")
 async def _on_notification(event: RoomEvent) -> None:
     uid = int(event.data["user_id"])
-    count = _unread(uid)
-
-    def apply(room: InboxRoom) -> None:
-        room.unread = count
-
-    await rooms.push(InboxRoom, inbox_room(uid), apply)
+    await rooms.put(InboxRoom, inbox_room(uid), unread=_unread(uid))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, BinaryIO
 
@@ -9,7 +10,7 @@ import reflex as rx
 from reflex.event import EventSpec
 
 from hitrec_app import routes
-from hitrec_app.db import session_scope
+from hitrec_app.db import Session, session_scope
 from hitrec_app.models import User
 from hitrec_app.realtime import rooms
 from hitrec_app.services import challenges, lineage, records
@@ -243,14 +244,21 @@ class RecordState(AuthState):
             return
         self._load_graph()
 
+    def _change(self, service: Callable[..., object], *, done: str = "", **args: Any) -> bool:
+        """The signed-in user changes this record: `service(session=, user_id=, record_id=,
+        **args)` in one transaction; then the record and its graph as they are now."""
+
+        def change(session: Session, user: User) -> None:
+            service(session=session, user_id=_uid(user), record_id=self.rid, **args)
+
+        changed = self._write(change, done=done)
+        if changed:
+            self._reload(changed.user)
+        return changed is not None
+
     @rx.event
     def toggle_heart(self) -> None:
-        on = not self.hearted
-        done = self._write(
-            lambda s, u: records.set_heart(session=s, user_id=_uid(u), record_id=self.rid, on=on)
-        )
-        if done:
-            self._reload(done.user)
+        self._change(records.set_heart, on=not self.hearted)
 
     @rx.event
     def start_editing(self) -> None:
@@ -263,21 +271,13 @@ class RecordState(AuthState):
     @rx.event
     def save(self, form_data: dict[str, Any]) -> None:
         form = as_form(form_data)
-        done = self._write(
-            lambda s, u: (
-                records.update_record(
-                    session=s,
-                    user_id=_uid(u),
-                    record_id=self.rid,
-                    title=str(form.get("title", "")),
-                    description=str(form.get("description", "")),
-                    tags=str(form.get("tags", "")),
-                ).id
-            ),
+        if self._change(
+            records.update_record,
             done="Saved.",
-        )
-        if done:
-            self._reload(done.user)
+            title=str(form.get("title", "")),
+            description=str(form.get("description", "")),
+            tags=str(form.get("tags", "")),
+        ):
             self.editing = False
 
     @rx.event
@@ -289,17 +289,8 @@ class RecordState(AuthState):
             self.message = ""
             self.error = "Enter the number (or link) of the record to cite."
             return None
-        done = self._write(
-            lambda s, u: (
-                records.add_source(
-                    session=s, user_id=_uid(u), record_id=self.rid, source_id=source_id
-                ).id
-            ),
-            done="Citation added.",
-        )
-        if not done:
+        if not self._change(records.add_source, done="Citation added.", source_id=source_id):
             return None  # a refused citation stays in the field to be corrected
-        self._reload(done.user)
         return rx.set_value("field-source", "")
 
     @rx.event
@@ -308,25 +299,11 @@ class RecordState(AuthState):
         if sid is None:
             self.message, self.error = "", BAD_ID
             return
-        done = self._write(
-            lambda s, u: (
-                records.remove_source(
-                    session=s, user_id=_uid(u), record_id=self.rid, source_id=sid
-                ).id
-            ),
-            done="Citation removed.",
-        )
-        if done:
-            self._reload(done.user)
+        self._change(records.remove_source, done="Citation removed.", source_id=sid)
 
     @rx.event
     def remove_my_credit(self) -> None:
-        done = self._write(
-            lambda s, u: records.remove_credit(session=s, user_id=_uid(u), record_id=self.rid).id,
-            done="Your credit was removed from this record.",
-        )
-        if done:
-            self._reload(done.user)
+        self._change(records.remove_credit, done="Your credit was removed from this record.")
 
     @rx.event
     def withdraw(self) -> EventSpec | None:
@@ -481,31 +458,16 @@ class SubmitState(AuthState):
 @rooms.on(HEART_CHANGED)
 async def _on_heart(event: RoomEvent) -> None:
     rid = int(event.data["record_id"])
-    hearts = int(event.data["hearts"])
-
-    def apply(room: RecordRoom) -> None:
-        room.hearts = hearts
-
-    await rooms.push(RecordRoom, record_room(rid), apply)
+    await rooms.put(RecordRoom, record_room(rid), hearts=int(event.data["hearts"]))
 
 
 @rooms.on(COMMENT_CREATED)
 async def _on_comment(event: RoomEvent) -> None:
     rid = int(event.data["record_id"])
-    comments = _comments(rid)
-
-    def apply(room: RecordRoom) -> None:
-        room.comments = comments
-
-    await rooms.push(RecordRoom, record_room(rid), apply)
+    await rooms.put(RecordRoom, record_room(rid), comments=_comments(rid))
 
 
 @rooms.on(LINEAGE_CHANGED)
 async def _on_lineage(event: RoomEvent) -> None:
     rid = int(event.data["record_id"])
-    remixes = int(event.data["remixes"])
-
-    def apply(room: RecordRoom) -> None:
-        room.remixes = remixes
-
-    await rooms.push(RecordRoom, record_room(rid), apply)
+    await rooms.put(RecordRoom, record_room(rid), remixes=int(event.data["remixes"]))
