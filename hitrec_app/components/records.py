@@ -208,7 +208,7 @@ def lineage_graph(
                     edges,
                     lambda e: rx.fragment(
                         rx.el.path(
-                            d=e.d,
+                            d=e.path,
                             style={"fill": "none", "stroke": "var(--gray-8)", "strokeWidth": "2"},
                         ),
                         rx.el.path(d=e.arrow, style={"fill": "var(--gray-8)"}),

@@ -313,7 +313,7 @@ def _comments() -> rx.Component:
 
 
 def _author(a: ObjectVar[PersonRow]) -> rx.Component:
-    return rx.link(f"{a.name} ", href=routes.user_url(a.username))
+    return rx.link(f"{a.display_name} ", href=routes.user_url(a.username))
 
 
 def _actions() -> rx.Component:

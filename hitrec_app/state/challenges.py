@@ -21,7 +21,7 @@ from hitrec_app.services.events import RoomEvent
 from hitrec_app.state.args import as_bool, as_form, as_id, as_int, as_text, param_id
 from hitrec_app.state.base import AuthState, signed_in_page
 from hitrec_app.state.display import fmt_time
-from hitrec_app.state.rows import EntryRow, RecordLinkRow
+from hitrec_app.state.rows import EntryRow, RecordLinkRow, TitledRow
 from hitrec_app.tasks.challenge_expiry import sweep_expired
 from hitrec_app.vocabulary import (
     BOARD_ROOM,
@@ -52,14 +52,6 @@ class BoardRow:
     latest: list[RecordLinkRow]
 
 
-@dataclass(frozen=True)
-class ProductionRow:
-    """A production a challenge may be for (an option of the form's select)."""
-
-    id: int
-    title: str
-
-
 def _board_row(item: challenges.BoardItem) -> BoardRow:
     return BoardRow(
         id=item.id,
@@ -74,7 +66,7 @@ def _board_row(item: challenges.BoardItem) -> BoardRow:
 
 
 def _link(entry: challenges.EntryPreview) -> RecordLinkRow:
-    return RecordLinkRow(id=entry.id, title=entry.title, kind=entry.kind)
+    return RecordLinkRow(id=entry.id, title=entry.title, kind=entry.kind, withdrawn=False)
 
 
 def _entry_row(row: records.EntryRow) -> EntryRow:
@@ -362,7 +354,9 @@ class ChallengeFormState(AuthState):
     f_production: str = ""
     f_pool: str = ""
     f_share: str = ""
-    productions: rx.Field[list[ProductionRow]] = rx.field(default_factory=list)
+    productions: rx.Field[
+        list[TitledRow]
+    ]  # a production a challenge may be for = rx.field(default_factory=list)
     allowed: bool = False
     error: str = ""
     # Bumped by every load and used as the form's key: the form is drawn anew with the
@@ -377,7 +371,7 @@ class ChallengeFormState(AuthState):
         self.allowed = challenges.is_host(user)
         with session_scope() as session:
             self.productions = [
-                ProductionRow(id=p.id or 0, title=p.title)
+                TitledRow(id=p.id or 0, title=p.title)
                 for p in challenges.productions(session=session)
             ]
         cid = param_id(self)

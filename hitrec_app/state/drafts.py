@@ -23,6 +23,7 @@ from hitrec_app.services.errors import NotFound, PermissionDenied, ServiceError,
 from hitrec_app.state.args import MAX_FORM_VALUE, as_form, as_id, as_text, param_id
 from hitrec_app.state.base import AuthState, signed_in_page
 from hitrec_app.state.display import fmt_time
+from hitrec_app.state.rows import TitledRow, fields_of
 from hitrec_app.vocabulary import EDIT_ROLES
 
 UNKNOWN_COLOR = "#8b8d98"  # text from before attribution existed
@@ -53,20 +54,8 @@ class DraftRow:
 
 
 @dataclass(frozen=True)
-class ChallengeOption:
-    """An open challenge a new draft can be for."""
-
-    id: int
-    title: str
-
-
-@dataclass(frozen=True)
-class MemberRow:
-    user_id: int
-    username: str
-    display_name: str
-    role: str
-    color: str
+class MemberRow(drafts.Member):
+    color: str  # their colour in the editor and the authors view
     is_me: bool
 
 
@@ -171,7 +160,7 @@ class DraftsListState(AuthState):
     """`/drafts`: my drafts, and a form to start one (optionally for a challenge)."""
 
     my_drafts: rx.Field[list[DraftRow]] = rx.field(default_factory=list)
-    challenge_options: rx.Field[list[ChallengeOption]] = rx.field(default_factory=list)
+    challenge_options: rx.Field[list[TitledRow]] = rx.field(default_factory=list)
     error: str = ""
 
     @rx.event
@@ -194,7 +183,7 @@ class DraftsListState(AuthState):
             for d in rows
         ]
         self.challenge_options = [
-            ChallengeOption(id=c.id, title=c.title) for c in board if c.state == "open"
+            TitledRow(id=c.id, title=c.title) for c in board if c.state == "open"
         ]
 
     @rx.event
@@ -317,14 +306,7 @@ class DraftState(AuthState):
         with session_scope() as session:
             rows = drafts.list_members(session=session, draft_id=draft_id, actor_id=user_id)
         self.members = [
-            MemberRow(
-                user_id=m.user_id,
-                username=m.username,
-                display_name=m.display_name,
-                role=m.role,
-                color=author_color(m.user_id),
-                is_me=m.user_id == user_id,
-            )
+            MemberRow(**fields_of(m), color=author_color(m.user_id), is_me=m.user_id == user_id)
             for m in rows
         ]
 

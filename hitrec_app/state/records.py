@@ -20,7 +20,7 @@ from hitrec_app.services.records import RecordInput
 from hitrec_app.state.args import BAD_ID, as_form, as_id, as_text, param_id, query_id
 from hitrec_app.state.base import AuthState, signed_in_page
 from hitrec_app.state.display import fmt_time
-from hitrec_app.state.rows import PersonRow, RecordLinkRow
+from hitrec_app.state.rows import PersonRow, RecordLinkRow, TitledRow, fields_of
 from hitrec_app.vocabulary import (
     COMMENT_CREATED,
     HEART_CHANGED,
@@ -44,32 +44,16 @@ class CommentRow:
 
 
 @dataclass(frozen=True)
-class GraphNodeRow:
+class GraphNodeRow(lineage.GraphNode):
     """A record placed in the lineage graph (`left`/`top` are CSS lengths)."""
 
-    id: int
-    title: str
-    kind: str
-    authors: str
-    withdrawn: bool
     center: bool  # the record the page is about
     left: str
     top: str
     label: str  # what a screen reader says for the node
 
 
-@dataclass(frozen=True)
-class GraphEdgeRow:
-    """A citation in the lineage graph, as SVG path data."""
-
-    d: str
-    arrow: str
-
-
-@dataclass(frozen=True)
-class CreditedRecordRow:
-    id: int
-    title: str
+GraphEdgeRow = lineage.GraphEdge  # a citation in the lineage graph, as SVG path data
 
 
 @dataclass(frozen=True)
@@ -78,7 +62,7 @@ class CreditRow:
 
     username: str
     name: str
-    records: list[CreditedRecordRow]
+    records: list[TitledRow]
     distance: int
 
 
@@ -94,10 +78,6 @@ def _comments(record_id: int) -> list[CommentRow]:
             )
             for c in records.list_comments(session=session, record_id=record_id)
         ]
-
-
-def _link(ref: records.RecordRef) -> RecordLinkRow:
-    return RecordLinkRow(id=ref.id, title=ref.title, kind=ref.kind, withdrawn=ref.withdrawn)
 
 
 # --- the record page -----------------------------------------------------------------------
@@ -171,11 +151,7 @@ class RecordState(AuthState):
             credits = lineage.upstream_credits(session=session, record_id=self.rid)
         self.nodes = [
             GraphNodeRow(
-                id=n.id,
-                title=n.title,
-                kind=n.kind,
-                authors=n.authors,
-                withdrawn=n.withdrawn,
+                **fields_of(n),
                 center=n.id == self.rid,
                 left=f"{n.x}px",
                 top=f"{n.y}px",
@@ -185,14 +161,14 @@ class RecordState(AuthState):
             )
             for n in graph.nodes
         ]
-        self.edges = [GraphEdgeRow(d=e.path, arrow=e.arrow) for e in graph.edges]
+        self.edges = graph.edges
         self.graph_w, self.graph_h = graph.width, graph.height
         self.more_up, self.more_down, self.hidden = graph.more_up, graph.more_down, graph.hidden
         self.credits = [
             CreditRow(
                 username=c.username,
                 name=c.display_name,
-                records=[CreditedRecordRow(id=rid, title=t) for rid, t in c.records],
+                records=[TitledRow(id=rid, title=t) for rid, t in c.records],
                 distance=c.distance,
             )
             for c in credits
@@ -213,11 +189,10 @@ class RecordState(AuthState):
         self.withdrawn = r.withdrawn_at is not None
         self.created = fmt_time(r.created_at)
         self.challenge_id, self.challenge_title = view.challenge_id or 0, view.challenge_title
-        self.authors = [PersonRow(username=p.username, name=p.display_name) for p in view.authors]
+        self.authors = view.authors
         self.tags = view.tags
         self.tags_text = ", ".join(view.tags)
-        self.sources = [_link(s) for s in view.sources]
-        self.remixes = [_link(s) for s in view.remixes]
+        self.sources, self.remixes = view.sources, view.remixes
         self.can_edit = view.can_edit
         self.can_withdraw = view.can_withdraw
         self.can_remove_credit = view.can_remove_credit
@@ -390,7 +365,9 @@ class SubmitState(AuthState):
                     self.error = "The record to remix does not exist or was withdrawn."
                 else:
                     self.sources = [
-                        RecordLinkRow(id=source.id or 0, title=source.title, kind=source.kind)
+                        RecordLinkRow(
+                            id=source.id or 0, title=source.title, kind=source.kind, withdrawn=False
+                        )
                     ]
                     if cid is None and source.challenge_id:
                         cid = source.challenge_id

@@ -251,7 +251,7 @@ def test_record_handlers_refuse_hostile_arguments_with_messages(app_db, session)
 def test_submit_form_handlers_refuse_hostile_arguments(app_db, session):
     author = make_user(session, "submitter")
     state = _signed_in(session, author, record_state.SubmitState)
-    source = RecordLinkRow(id=4, title="S", kind="text")
+    source = RecordLinkRow(id=4, title="S", kind="text", withdrawn=False)
     state.sources = [source]
     fn = record_state.SubmitState
     for value in HOSTILE:
