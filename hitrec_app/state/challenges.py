@@ -21,7 +21,7 @@ from hitrec_app.services.events import RoomEvent
 from hitrec_app.state.args import as_bool, as_form, as_id, as_int, as_text, param_id
 from hitrec_app.state.base import AuthState, signed_in_page
 from hitrec_app.state.display import fmt_time
-from hitrec_app.state.rows import EntryRow, RecordLinkRow, TitledRow
+from hitrec_app.state.rows import EntryRow, RecordLinkRow, TitledRow, fields_of
 from hitrec_app.tasks.challenge_expiry import sweep_expired
 from hitrec_app.vocabulary import (
     BOARD_ROOM,
@@ -70,19 +70,7 @@ def _link(entry: challenges.EntryPreview) -> RecordLinkRow:
 
 
 def _entry_row(row: records.EntryRow) -> EntryRow:
-    return EntryRow(
-        id=row.id,
-        title=row.title,
-        kind=row.kind,
-        author=row.author_name,
-        username=row.author_username,
-        thumb=row.thumbnail_path or "",
-        excerpt=row.excerpt,
-        hearts=row.hearts,
-        remixes=row.remixes,
-        comments=row.comments,
-        at=fmt_time(row.created_at),
-    )
+    return EntryRow(**fields_of(row), at=fmt_time(row.created_at))
 
 
 def _public_board() -> list[BoardRow]:

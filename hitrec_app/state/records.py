@@ -35,12 +35,8 @@ MAX_UPLOAD_FILES = 1
 
 
 @dataclass(frozen=True)
-class CommentRow:
-    id: int
-    author: str
-    username: str
-    body: str
-    at: str
+class CommentRow(records.CommentView):
+    at: str  # created_at as the page shows it
 
 
 @dataclass(frozen=True)
@@ -69,13 +65,7 @@ class CreditRow:
 def _comments(record_id: int) -> list[CommentRow]:
     with session_scope() as session:
         return [
-            CommentRow(
-                id=c.id,
-                author=c.author_name,
-                username=c.author_username,
-                body=c.body,
-                at=fmt_time(c.created_at),
-            )
+            CommentRow(**fields_of(c), at=fmt_time(c.created_at))
             for c in records.list_comments(session=session, record_id=record_id)
         ]
 

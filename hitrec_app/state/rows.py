@@ -35,20 +35,10 @@ class TitledRow:
 
 
 @dataclass(frozen=True)
-class EntryRow:
+class EntryRow(records.EntryRow):
     """A record shown as a card on a board (a challenge's entries, search results)."""
 
-    id: int
-    title: str
-    kind: str
-    author: str
-    username: str
-    thumb: str  # upload path of its thumbnail, '' for none
-    excerpt: str
-    hearts: int
-    remixes: int
-    comments: int
-    at: str
+    at: str  # created_at as the page shows it
 
 
 def fields_of(model: DataclassInstance) -> dict[str, Any]:

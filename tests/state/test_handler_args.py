@@ -288,7 +288,7 @@ def test_challenge_handlers_ignore_or_refuse_hostile_arguments(app_db, session):
     session.commit()
     challenge_state.BoardState.search.fn(board, {"q": "Rain"})
     assert board.searched and [(r.id, r.title) for r in board.results] == [(found.id, found.title)]
-    assert isinstance(board.results[0], EntryRow) and board.results[0].username == "hosty"
+    assert isinstance(board.results[0], EntryRow) and board.results[0].author_username == "hosty"
 
     form = _signed_in(session, host, challenge_state.ChallengeFormState)
     submit = challenge_state.ChallengeFormState.submit.fn
