@@ -101,10 +101,10 @@ def entry_card(
     return grid_card(
         row.title,
         rx.cond(
-            row.thumb != "",
+            row.thumbnail_path,
             rx.link(
                 rx.image(
-                    src=rx.get_upload_url(row.thumb),
+                    src=rx.get_upload_url(row.thumbnail_path),
                     alt="",
                     width="100%",
                     height="140px",
@@ -126,7 +126,9 @@ def entry_card(
         ),
         rx.link(rx.heading(row.title, size="3", as_="h3"), href=routes.record_url(row.id)),
         rx.cond(row.excerpt != "", rx.text(row.excerpt, size="2", color_scheme="gray")),
-        rx.text("by ", rx.link(row.author, href=routes.user_url(row.username)), size="2"),
+        rx.text(
+            "by ", rx.link(row.author_name, href=routes.user_url(row.author_username)), size="2"
+        ),
         rx.hstack(
             counter("heart", row.hearts if hearts is None else hearts, "hearts"),
             counter("git-fork", row.remixes if remixes is None else remixes, "remixes"),
@@ -208,7 +210,7 @@ def lineage_graph(
                     edges,
                     lambda e: rx.fragment(
                         rx.el.path(
-                            d=e.d,
+                            d=e.path,
                             style={"fill": "none", "stroke": "var(--gray-8)", "strokeWidth": "2"},
                         ),
                         rx.el.path(d=e.arrow, style={"fill": "var(--gray-8)"}),

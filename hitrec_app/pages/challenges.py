@@ -29,9 +29,8 @@ from hitrec_app.state.challenges import (
     ChallengeFormState,
     ChallengeRoom,
     ChallengeState,
-    ProductionRow,
 )
-from hitrec_app.state.rows import EntryRow, RecordLinkRow
+from hitrec_app.state.rows import EntryRow, RecordLinkRow, TitledRow
 from hitrec_app.vocabulary import RECORD_KINDS
 
 STATUS_COLORS = {"open": "green", "closing soon": "orange", "closed": "gray", "draft": "blue"}
@@ -395,7 +394,7 @@ def challenge_page() -> rx.Component:
 # --- the challenge form ----------------------------------------------------------------------
 
 
-def _production_option(row: ObjectVar[ProductionRow]) -> tuple[rx.Var, rx.Var]:
+def _production_option(row: ObjectVar[TitledRow]) -> tuple[rx.Var, rx.Var]:
     return row.id, row.title
 
 

@@ -20,13 +20,13 @@ from hitrec_app.components.sections import item_list, section
 from hitrec_app.state.base import AuthState
 from hitrec_app.state.drafts import (
     SNAPSHOT_FIELD,
-    ChallengeOption,
     DraftRow,
     DraftsListState,
     DraftState,
     MemberRow,
     SnapshotRow,
 )
+from hitrec_app.state.rows import TitledRow
 from hitrec_app.vocabulary import INVITABLE_ROLES
 
 # What each role may do, as the member forms name it.
@@ -62,7 +62,7 @@ def _draft_row(d: ObjectVar[DraftRow]) -> rx.Component:
     )
 
 
-def _challenge_option(c: ObjectVar[ChallengeOption]) -> tuple[rx.Var, rx.Var]:
+def _challenge_option(c: ObjectVar[TitledRow]) -> tuple[rx.Var, rx.Var]:
     return c.id, c.title
 
 

@@ -179,13 +179,13 @@ def _remix(x: ObjectVar[RemixRow]) -> rx.Component:
         rx.link(x.source_title, href=routes.record_url(x.source_id)),
         " → ",
         rx.link(x.remix_title, href=routes.record_url(x.remix_id)),
-        rx.text.span(f" by {x.remixer}", color="var(--gray-11)"),
+        rx.text.span(f" by {x.remixer_name}", color="var(--gray-11)"),
     )
 
 
 def _credit(p: ObjectVar[ProductionCreditRow]) -> rx.Component:
     return rx.fragment(
-        rx.text.strong(p.title),
+        rx.text.strong(p.production_title),
         " — with ",
         rx.link(p.record_title, href=routes.record_url(p.record_id)),
     )

@@ -272,7 +272,9 @@ def _credits() -> rx.Component:
 def _comment(c: ObjectVar[CommentRow]) -> rx.Component:
     return rx.vstack(
         rx.hstack(
-            rx.link(c.author, href=routes.user_url(c.username), weight="bold", size="2"),
+            rx.link(
+                c.author_name, href=routes.user_url(c.author_username), weight="bold", size="2"
+            ),
             rx.text(c.at, size="1", color_scheme="gray"),
             align="center",
         ),
@@ -313,7 +315,7 @@ def _comments() -> rx.Component:
 
 
 def _author(a: ObjectVar[PersonRow]) -> rx.Component:
-    return rx.link(f"{a.name} ", href=routes.user_url(a.username))
+    return rx.link(f"{a.display_name} ", href=routes.user_url(a.username))
 
 
 def _actions() -> rx.Component:

@@ -3,7 +3,8 @@
 A page joins a room by linking an `rx.SharedState` subclass to a token such as
 `challenge-7` (`await join(self, "challenge-7")` inside an event handler). Any code
 with the app running can then change that room's state for every linked client
-with `await push(RoomCls, "challenge-7", mutate)`.
+with `await push(RoomCls, "challenge-7", mutate)`, or simply set some of its vars
+with `await put(RoomCls, "challenge-7", entry_count=3)`.
 
 Services stay free of reflex: they call `hitrec_app.services.events.publish`, and
 `on(kind_prefix)` handlers registered here turn committed events into pushes.
@@ -55,6 +56,17 @@ async def push(state_cls: type[S], token: str, mutate: Callable[[S], Any]) -> No
         result = mutate(room)
         if inspect.isawaitable(result):
             await result
+
+
+async def put(state_cls: type[S], token: str, **values: Any) -> None:
+    """`push` for the common change: set the room's vars to new values
+    (`await put(InboxRoom, inbox_room(7), unread=3)`)."""
+
+    def assign(room: S) -> None:
+        for name, value in values.items():
+            setattr(room, name, value)
+
+    await push(state_cls, token, assign)
 
 
 def on(kind_prefix: str) -> Callable[[Handler], Handler]:

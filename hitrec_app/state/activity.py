@@ -44,9 +44,4 @@ class ActivityRoom(rx.SharedState):
 @rooms.on("challenge.")
 @rooms.on("record.")
 async def _refresh_activity(_event: RoomEvent) -> None:
-    items = _load_items()
-
-    def apply(room: ActivityRoom) -> None:
-        room.items = items
-
-    await rooms.push(ActivityRoom, ACTIVITY_ROOM, apply)
+    await rooms.put(ActivityRoom, ACTIVITY_ROOM, items=_load_items())

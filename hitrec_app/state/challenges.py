@@ -21,7 +21,7 @@ from hitrec_app.services.events import RoomEvent
 from hitrec_app.state.args import as_bool, as_form, as_id, as_int, as_text, param_id
 from hitrec_app.state.base import AuthState, signed_in_page
 from hitrec_app.state.display import fmt_time
-from hitrec_app.state.rows import EntryRow, RecordLinkRow
+from hitrec_app.state.rows import EntryRow, RecordLinkRow, TitledRow, fields_of
 from hitrec_app.tasks.challenge_expiry import sweep_expired
 from hitrec_app.vocabulary import BOARD_ROOM, RECORD_KINDS, RECORD_SORTS, EventKind, challenge_room
 
@@ -45,14 +45,6 @@ class BoardRow:
     latest: list[RecordLinkRow]
 
 
-@dataclass(frozen=True)
-class ProductionRow:
-    """A production a challenge may be for (an option of the form's select)."""
-
-    id: int
-    title: str
-
-
 def _board_row(item: challenges.BoardItem) -> BoardRow:
     return BoardRow(
         id=item.id,
@@ -67,23 +59,11 @@ def _board_row(item: challenges.BoardItem) -> BoardRow:
 
 
 def _link(entry: challenges.EntryPreview) -> RecordLinkRow:
-    return RecordLinkRow(id=entry.id, title=entry.title, kind=entry.kind)
+    return RecordLinkRow(id=entry.id, title=entry.title, kind=entry.kind, withdrawn=False)
 
 
 def _entry_row(row: record_views.EntryRow) -> EntryRow:
-    return EntryRow(
-        id=row.id,
-        title=row.title,
-        kind=row.kind,
-        author=row.author_name,
-        username=row.author_username,
-        thumb=row.thumbnail_path or "",
-        excerpt=row.excerpt,
-        hearts=row.hearts,
-        remixes=row.remixes,
-        comments=row.comments,
-        at=fmt_time(row.created_at),
-    )
+    return EntryRow(**fields_of(row), at=fmt_time(row.created_at))
 
 
 def _public_board() -> list[BoardRow]:
@@ -356,7 +336,9 @@ class ChallengeFormState(AuthState):
     f_production: str = ""
     f_pool: str = ""
     f_share: str = ""
-    productions: rx.Field[list[ProductionRow]] = rx.field(default_factory=list)
+    productions: rx.Field[
+        list[TitledRow]
+    ]  # a production a challenge may be for = rx.field(default_factory=list)
     allowed: bool = False
     error: str = ""
     # Bumped by every load and used as the form's key: the form is drawn anew with the
@@ -371,7 +353,7 @@ class ChallengeFormState(AuthState):
         self.allowed = challenges.is_host(user)
         with session_scope() as session:
             self.productions = [
-                ProductionRow(id=p.id or 0, title=p.title)
+                TitledRow(id=p.id or 0, title=p.title)
                 for p in challenges.productions(session=session)
             ]
         cid = param_id(self)
@@ -449,15 +431,6 @@ class ChallengeFormState(AuthState):
 # --- live updates --------------------------------------------------------------------------
 
 
-async def _refresh_board() -> None:
-    items = _public_board()
-
-    def apply(room: BoardRoom) -> None:
-        room.items = items
-
-    await rooms.push(BoardRoom, BOARD_ROOM, apply)
-
-
 def _challenge_of(event: RoomEvent) -> int | None:
     cid = event.data.get("challenge_id")
     return int(cid) if isinstance(cid, int) else None
@@ -466,7 +439,7 @@ def _challenge_of(event: RoomEvent) -> int | None:
 @rooms.on("record.")
 @rooms.on("challenge.")
 async def _on_entries_changed(event: RoomEvent) -> None:
-    await _refresh_board()
+    await rooms.put(BoardRoom, BOARD_ROOM, items=_public_board())
     cid = _challenge_of(event)
     if cid is None:
         return

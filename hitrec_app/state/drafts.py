@@ -23,7 +23,8 @@ from hitrec_app.services.errors import NotFound, PermissionDenied, ServiceError,
 from hitrec_app.state.args import MAX_FORM_VALUE, as_form, as_id, as_text, param_id
 from hitrec_app.state.base import AuthState, signed_in_page
 from hitrec_app.state.display import fmt_time
-from hitrec_app.vocabulary import DRAFT_ROLES, EDIT_ROLES, INVITABLE_ROLES
+from hitrec_app.state.rows import TitledRow, fields_of
+from hitrec_app.vocabulary import EDIT_ROLES
 
 UNKNOWN_COLOR = "#8b8d98"  # text from before attribution existed
 UNKNOWN_AUTHOR = "Unknown author"
@@ -32,7 +33,6 @@ SNAPSHOT_FIELD = "snapshot-name"
 
 NO_DRAFT = "That draft does not exist."
 OWNER_ONLY = "Only the draft's owner can manage its members."
-CHOOSE_ROLE = "Choose a role: editor (can write) or viewer (can read)."
 CHOOSE_MEMBER = "Choose a member of this draft."
 CHOOSE_VERSION = "Choose a version from the list."
 CHOOSE_CHALLENGE = "Choose a challenge from the list."
@@ -54,20 +54,8 @@ class DraftRow:
 
 
 @dataclass(frozen=True)
-class ChallengeOption:
-    """An open challenge a new draft can be for."""
-
-    id: int
-    title: str
-
-
-@dataclass(frozen=True)
-class MemberRow:
-    user_id: int
-    username: str
-    display_name: str
-    role: str
-    color: str
+class MemberRow(drafts.Member):
+    color: str  # their colour in the editor and the authors view
     is_me: bool
 
 
@@ -165,13 +153,6 @@ def _in_draft(
     return action
 
 
-def _role(role: str, allowed: tuple[str, ...]) -> str:
-    """A role the client sent, if it is one of `allowed`; else the refusal."""
-    if role not in allowed:
-        raise ValidationError(CHOOSE_ROLE)
-    return role
-
-
 # --- /drafts -----------------------------------------------------------------------------------
 
 
@@ -179,7 +160,7 @@ class DraftsListState(AuthState):
     """`/drafts`: my drafts, and a form to start one (optionally for a challenge)."""
 
     my_drafts: rx.Field[list[DraftRow]] = rx.field(default_factory=list)
-    challenge_options: rx.Field[list[ChallengeOption]] = rx.field(default_factory=list)
+    challenge_options: rx.Field[list[TitledRow]] = rx.field(default_factory=list)
     error: str = ""
 
     @rx.event
@@ -202,7 +183,7 @@ class DraftsListState(AuthState):
             for d in rows
         ]
         self.challenge_options = [
-            ChallengeOption(id=c.id, title=c.title) for c in board if c.state == "open"
+            TitledRow(id=c.id, title=c.title) for c in board if c.state == "open"
         ]
 
     @rx.event
@@ -325,14 +306,7 @@ class DraftState(AuthState):
         with session_scope() as session:
             rows = drafts.list_members(session=session, draft_id=draft_id, actor_id=user_id)
         self.members = [
-            MemberRow(
-                user_id=m.user_id,
-                username=m.username,
-                display_name=m.display_name,
-                role=m.role,
-                color=author_color(m.user_id),
-                is_me=m.user_id == user_id,
-            )
+            MemberRow(**fields_of(m), color=author_color(m.user_id), is_me=m.user_id == user_id)
             for m in rows
         ]
 
@@ -401,33 +375,36 @@ class DraftState(AuthState):
             self._load_members(draft_id, user_id)
 
     # -- members (owner) ----------------------------------------------------------
-    def _members_changed(self, me: Access) -> None:
-        """After a change of members: my own role may have changed too (a hand-over)."""
+    def _manage(self, service: Callable[..., object], *, done: str, **args: Any) -> bool:
+        """The owner changes the members: `service(session=, actor_id=, draft_id=, **args)`
+        (which checks the role and the member); then the members as they are now, and my
+        own role, which a hand-over changes too."""
+        changed = self._write(
+            _in_draft(
+                self._draft_id(),
+                "owner",
+                lambda session, me: service(
+                    session=session, actor_id=me.user_id, draft_id=me.draft_id, **args
+                ),
+            ),
+            done=done,
+        )
+        if changed is None:
+            return False
+        me = changed.value
         self._refresh_role(me.draft_id, me.user_id)
         self._load_members(me.draft_id, me.user_id)
+        return True
 
     @rx.event
     def invite(self, form_data: dict[str, Any]):
         form = as_form(form_data)
         username = _form_text(form, "username")
         role = as_text(form.get("role", "editor"))
-        done = self._write(
-            _in_draft(
-                self._draft_id(),
-                "owner",
-                lambda session, me: drafts.invite(
-                    session=session,
-                    actor_id=me.user_id,
-                    draft_id=me.draft_id,
-                    username=username,
-                    role=_role(role, INVITABLE_ROLES),
-                ),
-            ),
-            done=f"Invited {username} as {role}.",
-        )
-        if done is None:
+        if not self._manage(
+            drafts.invite, done=f"Invited {username} as {role}.", username=username, role=role
+        ):
             return None  # a refused name stays in the field to be corrected
-        self._members_changed(done.value)
         return rx.set_value(INVITE_FIELD, "")
 
     @rx.event
@@ -436,22 +413,12 @@ class DraftState(AuthState):
         if target is None:
             self.error = CHOOSE_MEMBER
             return
-        done = self._write(
-            _in_draft(
-                self._draft_id(),
-                "owner",
-                lambda session, me: drafts.set_role(
-                    session=session,
-                    actor_id=me.user_id,
-                    draft_id=me.draft_id,
-                    user_id=target,
-                    role=_role(new_role, DRAFT_ROLES),
-                ),
-            ),
+        self._manage(
+            drafts.set_role,
             done=f"{self._member_name(target)} is now {new_role}.",
+            user_id=target,
+            role=new_role,
         )
-        if done is not None:
-            self._members_changed(done.value)
 
     @rx.event
     def remove_member(self, member_id: int) -> None:
@@ -459,19 +426,12 @@ class DraftState(AuthState):
         if target is None:
             self.error = CHOOSE_MEMBER
             return
-        done = self._write(
-            _in_draft(
-                self._draft_id(),
-                "owner",
-                lambda session, me: drafts.remove_member(
-                    session=session, actor_id=me.user_id, draft_id=me.draft_id, user_id=target
-                ),
-            ),
+        self._manage(
+            drafts.remove_member,
             done=f"Removed {self._member_name(target)} from the draft. "
             "Their authorship credit stays.",
+            user_id=target,
         )
-        if done is not None:
-            self._members_changed(done.value)
 
     def _member_name(self, user_id: int) -> str:
         return next((m.display_name for m in self.members if m.user_id == user_id), "That member")

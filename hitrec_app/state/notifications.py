@@ -15,17 +15,13 @@ from hitrec_app.services.events import RoomEvent
 from hitrec_app.state.args import BAD_ID, as_id
 from hitrec_app.state.base import AuthState, signed_in_page
 from hitrec_app.state.display import fmt_time
+from hitrec_app.state.rows import fields_of
 from hitrec_app.vocabulary import inbox_room
 
 
 @dataclass(frozen=True)
-class NotificationRow:
-    id: int
-    label: str  # the kind, as a word ("Remix", "Comment")
-    message: str
-    link: str
-    unread: bool
-    at: str
+class NotificationRow(notifications.NotificationView):
+    at: str  # created_at as the page shows it
 
 
 def _unread(user_id: int) -> int:
@@ -59,14 +55,7 @@ class NotificationsState(AuthState):
     def _reload(self, user_id: int) -> None:
         with session_scope() as session:
             self.items = [
-                NotificationRow(
-                    id=n.id,
-                    label=n.label,
-                    message=n.message,
-                    link=n.link,
-                    unread=n.unread,
-                    at=fmt_time(n.created_at),
-                )
+                NotificationRow(**fields_of(n), at=fmt_time(n.created_at))
                 for n in notifications.list_notifications(session=session, user_id=user_id)
             ]
 
@@ -106,9 +95,4 @@ class NotificationsState(AuthState):
 @rooms.on("notification.")
 async def _on_notification(event: RoomEvent) -> None:
     uid = int(event.data["user_id"])
-    count = _unread(uid)
-
-    def apply(room: InboxRoom) -> None:
-        room.unread = count
-
-    await rooms.push(InboxRoom, inbox_room(uid), apply)
+    await rooms.put(InboxRoom, inbox_room(uid), unread=_unread(uid))

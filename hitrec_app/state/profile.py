@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
 from typing import Any
 
 import reflex as rx
@@ -17,25 +16,8 @@ from hitrec_app.state.base import AuthState, signed_in_page
 from hitrec_app.state.rows import RecordLinkRow
 from hitrec_app.vocabulary import AVATAR_MAX_BYTES
 
-
-@dataclass(frozen=True)
-class RemixRow:
-    """One of the member's records, and a remix someone else built on it."""
-
-    source_id: int
-    source_title: str
-    remix_id: int
-    remix_title: str
-    remixer: str
-
-
-@dataclass(frozen=True)
-class ProductionCreditRow:
-    """A production that used one of the member's records."""
-
-    title: str
-    record_id: int
-    record_title: str
+RemixRow = profiles.RemixLink  # one of the member's records, and a remix someone built on it
+ProductionCreditRow = profiles.ProductionCredit  # a production that used one of their records
 
 
 def _swap_avatar(session: Session, user: User, relative: str) -> str | None:
@@ -137,23 +119,6 @@ class PublicProfileState(AuthState):
             self.p_avatar_url = uploads.public_url(user.avatar_path)
             self.p_joined = user.created_at.strftime("%B %Y")
             uid = user.id or 0
-            self.w_records = [
-                RecordLinkRow(id=r.id, title=r.title, kind=r.kind, withdrawn=r.withdrawn)
-                for r in profiles.user_records(session=session, user_id=uid)
-            ]
-            self.w_remixed = [
-                RemixRow(
-                    source_id=x.source_id,
-                    source_title=x.source_title,
-                    remix_id=x.remix_id,
-                    remix_title=x.remix_title,
-                    remixer=x.remixer_name,
-                )
-                for x in profiles.remixed_into(session=session, user_id=uid)
-            ]
-            self.w_productions = [
-                ProductionCreditRow(
-                    title=p.production_title, record_id=p.record_id, record_title=p.record_title
-                )
-                for p in profiles.production_credits(session=session, user_id=uid)
-            ]
+            self.w_records = profiles.user_records(session=session, user_id=uid)
+            self.w_remixed = profiles.remixed_into(session=session, user_id=uid)
+            self.w_productions = profiles.production_credits(session=session, user_id=uid)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, BinaryIO
 
@@ -9,7 +10,7 @@ import reflex as rx
 from reflex.event import EventSpec
 
 from hitrec_app import routes
-from hitrec_app.db import session_scope
+from hitrec_app.db import Session, session_scope
 from hitrec_app.models import User
 from hitrec_app.realtime import rooms
 from hitrec_app.services import challenges, lineage, record_social, record_views, records
@@ -19,7 +20,7 @@ from hitrec_app.services.records import RecordInput
 from hitrec_app.state.args import BAD_ID, as_form, as_id, as_text, param_id, query_id
 from hitrec_app.state.base import AuthState, signed_in_page
 from hitrec_app.state.display import fmt_time
-from hitrec_app.state.rows import PersonRow, RecordLinkRow
+from hitrec_app.state.rows import PersonRow, RecordLinkRow, TitledRow, fields_of
 from hitrec_app.vocabulary import RECORD_KINDS, EventKind, record_room
 
 MAX_UPLOAD_FILES = 1
@@ -28,41 +29,21 @@ MAX_UPLOAD_FILES = 1
 
 
 @dataclass(frozen=True)
-class CommentRow:
-    id: int
-    author: str
-    username: str
-    body: str
-    at: str
+class CommentRow(record_social.CommentView):
+    at: str  # created_at as the page shows it
 
 
 @dataclass(frozen=True)
-class GraphNodeRow:
+class GraphNodeRow(lineage.GraphNode):
     """A record placed in the lineage graph (`left`/`top` are CSS lengths)."""
 
-    id: int
-    title: str
-    kind: str
-    authors: str
-    withdrawn: bool
     center: bool  # the record the page is about
     left: str
     top: str
     label: str  # what a screen reader says for the node
 
 
-@dataclass(frozen=True)
-class GraphEdgeRow:
-    """A citation in the lineage graph, as SVG path data."""
-
-    d: str
-    arrow: str
-
-
-@dataclass(frozen=True)
-class CreditedRecordRow:
-    id: int
-    title: str
+GraphEdgeRow = lineage.GraphEdge  # a citation in the lineage graph, as SVG path data
 
 
 @dataclass(frozen=True)
@@ -71,26 +52,16 @@ class CreditRow:
 
     username: str
     name: str
-    records: list[CreditedRecordRow]
+    records: list[TitledRow]
     distance: int
 
 
 def _comments(record_id: int) -> list[CommentRow]:
     with session_scope() as session:
         return [
-            CommentRow(
-                id=c.id,
-                author=c.author_name,
-                username=c.author_username,
-                body=c.body,
-                at=fmt_time(c.created_at),
-            )
+            CommentRow(**fields_of(c), at=fmt_time(c.created_at))
             for c in record_social.list_comments(session=session, record_id=record_id)
         ]
-
-
-def _link(ref: record_views.RecordRef) -> RecordLinkRow:
-    return RecordLinkRow(id=ref.id, title=ref.title, kind=ref.kind, withdrawn=ref.withdrawn)
 
 
 # --- the record page -----------------------------------------------------------------------
@@ -164,11 +135,7 @@ class RecordState(AuthState):
             credits = lineage.upstream_credits(session=session, record_id=self.rid)
         self.nodes = [
             GraphNodeRow(
-                id=n.id,
-                title=n.title,
-                kind=n.kind,
-                authors=n.authors,
-                withdrawn=n.withdrawn,
+                **fields_of(n),
                 center=n.id == self.rid,
                 left=f"{n.x}px",
                 top=f"{n.y}px",
@@ -178,14 +145,14 @@ class RecordState(AuthState):
             )
             for n in graph.nodes
         ]
-        self.edges = [GraphEdgeRow(d=e.path, arrow=e.arrow) for e in graph.edges]
+        self.edges = graph.edges
         self.graph_w, self.graph_h = graph.width, graph.height
         self.more_up, self.more_down, self.hidden = graph.more_up, graph.more_down, graph.hidden
         self.credits = [
             CreditRow(
                 username=c.username,
                 name=c.display_name,
-                records=[CreditedRecordRow(id=rid, title=t) for rid, t in c.records],
+                records=[TitledRow(id=rid, title=t) for rid, t in c.records],
                 distance=c.distance,
             )
             for c in credits
@@ -206,11 +173,10 @@ class RecordState(AuthState):
         self.withdrawn = r.withdrawn_at is not None
         self.created = fmt_time(r.created_at)
         self.challenge_id, self.challenge_title = view.challenge_id or 0, view.challenge_title
-        self.authors = [PersonRow(username=p.username, name=p.display_name) for p in view.authors]
+        self.authors = view.authors
         self.tags = view.tags
         self.tags_text = ", ".join(view.tags)
-        self.sources = [_link(s) for s in view.sources]
-        self.remixes = [_link(s) for s in view.remixes]
+        self.sources, self.remixes = view.sources, view.remixes
         self.can_edit = view.can_edit
         self.can_withdraw = view.can_withdraw
         self.can_remove_credit = view.can_remove_credit
@@ -237,16 +203,21 @@ class RecordState(AuthState):
             return
         self._load_graph()
 
+    def _change(self, service: Callable[..., object], *, done: str = "", **args: Any) -> bool:
+        """The signed-in user changes this record: `service(session=, user_id=, record_id=,
+        **args)` in one transaction; then the record and its graph as they are now."""
+
+        def change(session: Session, user: User) -> None:
+            service(session=session, user_id=_uid(user), record_id=self.rid, **args)
+
+        changed = self._write(change, done=done)
+        if changed:
+            self._reload(changed.user)
+        return changed is not None
+
     @rx.event
     def toggle_heart(self) -> None:
-        on = not self.hearted
-        done = self._write(
-            lambda s, u: record_social.set_heart(
-                session=s, user_id=_uid(u), record_id=self.rid, on=on
-            )
-        )
-        if done:
-            self._reload(done.user)
+        self._change(record_social.set_heart, on=not self.hearted)
 
     @rx.event
     def start_editing(self) -> None:
@@ -259,21 +230,13 @@ class RecordState(AuthState):
     @rx.event
     def save(self, form_data: dict[str, Any]) -> None:
         form = as_form(form_data)
-        done = self._write(
-            lambda s, u: (
-                records.update_record(
-                    session=s,
-                    user_id=_uid(u),
-                    record_id=self.rid,
-                    title=str(form.get("title", "")),
-                    description=str(form.get("description", "")),
-                    tags=str(form.get("tags", "")),
-                ).id
-            ),
+        if self._change(
+            records.update_record,
             done="Saved.",
-        )
-        if done:
-            self._reload(done.user)
+            title=str(form.get("title", "")),
+            description=str(form.get("description", "")),
+            tags=str(form.get("tags", "")),
+        ):
             self.editing = False
 
     @rx.event
@@ -285,17 +248,8 @@ class RecordState(AuthState):
             self.message = ""
             self.error = "Enter the number (or link) of the record to cite."
             return None
-        done = self._write(
-            lambda s, u: (
-                records.add_source(
-                    session=s, user_id=_uid(u), record_id=self.rid, source_id=source_id
-                ).id
-            ),
-            done="Citation added.",
-        )
-        if not done:
+        if not self._change(records.add_source, done="Citation added.", source_id=source_id):
             return None  # a refused citation stays in the field to be corrected
-        self._reload(done.user)
         return rx.set_value("field-source", "")
 
     @rx.event
@@ -304,25 +258,11 @@ class RecordState(AuthState):
         if sid is None:
             self.message, self.error = "", BAD_ID
             return
-        done = self._write(
-            lambda s, u: (
-                records.remove_source(
-                    session=s, user_id=_uid(u), record_id=self.rid, source_id=sid
-                ).id
-            ),
-            done="Citation removed.",
-        )
-        if done:
-            self._reload(done.user)
+        self._change(records.remove_source, done="Citation removed.", source_id=sid)
 
     @rx.event
     def remove_my_credit(self) -> None:
-        done = self._write(
-            lambda s, u: records.remove_credit(session=s, user_id=_uid(u), record_id=self.rid).id,
-            done="Your credit was removed from this record.",
-        )
-        if done:
-            self._reload(done.user)
+        self._change(records.remove_credit, done="Your credit was removed from this record.")
 
     @rx.event
     def withdraw(self) -> EventSpec | None:
@@ -411,7 +351,9 @@ class SubmitState(AuthState):
                     self.error = "The record to remix does not exist or was withdrawn."
                 else:
                     self.sources = [
-                        RecordLinkRow(id=source.id or 0, title=source.title, kind=source.kind)
+                        RecordLinkRow(
+                            id=source.id or 0, title=source.title, kind=source.kind, withdrawn=False
+                        )
                     ]
                     if cid is None and source.challenge_id:
                         cid = source.challenge_id
@@ -479,31 +421,16 @@ class SubmitState(AuthState):
 @rooms.on(EventKind.HEART_CHANGED)
 async def _on_heart(event: RoomEvent) -> None:
     rid = int(event.data["record_id"])
-    hearts = int(event.data["hearts"])
-
-    def apply(room: RecordRoom) -> None:
-        room.hearts = hearts
-
-    await rooms.push(RecordRoom, record_room(rid), apply)
+    await rooms.put(RecordRoom, record_room(rid), hearts=int(event.data["hearts"]))
 
 
 @rooms.on(EventKind.COMMENT_CREATED)
 async def _on_comment(event: RoomEvent) -> None:
     rid = int(event.data["record_id"])
-    comments = _comments(rid)
-
-    def apply(room: RecordRoom) -> None:
-        room.comments = comments
-
-    await rooms.push(RecordRoom, record_room(rid), apply)
+    await rooms.put(RecordRoom, record_room(rid), comments=_comments(rid))
 
 
 @rooms.on(EventKind.LINEAGE_CHANGED)
 async def _on_lineage(event: RoomEvent) -> None:
     rid = int(event.data["record_id"])
-    remixes = int(event.data["remixes"])
-
-    def apply(room: RecordRoom) -> None:
-        room.remixes = remixes
-
-    await rooms.push(RecordRoom, record_room(rid), apply)
+    await rooms.put(RecordRoom, record_room(rid), remixes=int(event.data["remixes"]))

@@ -251,7 +251,7 @@ def test_record_handlers_refuse_hostile_arguments_with_messages(app_db, session)
 def test_submit_form_handlers_refuse_hostile_arguments(app_db, session):
     author = make_user(session, "submitter")
     state = _signed_in(session, author, record_state.SubmitState)
-    source = RecordLinkRow(id=4, title="S", kind="text")
+    source = RecordLinkRow(id=4, title="S", kind="text", withdrawn=False)
     state.sources = [source]
     fn = record_state.SubmitState
     for value in HOSTILE:
@@ -288,7 +288,7 @@ def test_challenge_handlers_ignore_or_refuse_hostile_arguments(app_db, session):
     session.commit()
     challenge_state.BoardState.search.fn(board, {"q": "Rain"})
     assert board.searched and [(r.id, r.title) for r in board.results] == [(found.id, found.title)]
-    assert isinstance(board.results[0], EntryRow) and board.results[0].username == "hosty"
+    assert isinstance(board.results[0], EntryRow) and board.results[0].author_username == "hosty"
 
     form = _signed_in(session, host, challenge_state.ChallengeFormState)
     submit = challenge_state.ChallengeFormState.submit.fn
@@ -317,6 +317,9 @@ def draft_db(app_db, monkeypatch):
 def _on_draft(state: rx.State, draft_id: int) -> None:
     """Put `state` on the page /drafts/<draft_id>."""
     state.router = RouterData(_page=PageData(params={"draft": str(draft_id)}))
+
+
+CHOOSE_ROLE = "Choose a role: editor (can write) or viewer (can read)."  # the service's refusal
 
 
 def test_draft_handlers_refuse_hostile_arguments_with_messages(draft_db, session):
@@ -353,7 +356,7 @@ def test_draft_handlers_refuse_hostile_arguments_with_messages(draft_db, session
         assert state.error == draft_state.CHOOSE_VERSION, value
     for role in (None, 3, [], {}, "", "admin", "Owner", "editor "):
         fn.change_role.fn(state, member_id, role)
-        assert state.error == draft_state.CHOOSE_ROLE, role
+        assert state.error == CHOOSE_ROLE, role
     for value in (None, "username=tomas", ["tomas"], 5):
         assert fn.invite.fn(state, value) is None
         assert state.error == "Enter the username of the person to invite.", value
@@ -361,7 +364,7 @@ def test_draft_handlers_refuse_hostile_arguments_with_messages(draft_db, session
     session.commit()
     for role in ("owner", "admin", "", "Editor", 3, True):
         assert fn.invite.fn(state, {"username": "tomas", "role": role}) is None
-        assert state.error == draft_state.CHOOSE_ROLE, role
+        assert state.error == CHOOSE_ROLE, role
     for value in (None, "name=v1", [1]):
         assert asyncio.run(fn.take_snapshot.fn(state, value)) is None
         assert state.error == "Version name is required.", value
