@@ -8,6 +8,7 @@ from typing import Any, Literal
 import reflex as rx
 
 from hitrec_app import routes
+from hitrec_app.components.sections import note, wrap_row
 from hitrec_app.state.base import AuthState
 from hitrec_app.state.notifications import InboxRoom
 
@@ -23,6 +24,15 @@ def link_button(
     icon before its label."""
     icon_part = (rx.icon(icon, size=16),) if icon else ()
     return rx.link(rx.button(*icon_part, label, **button), href=href)
+
+
+def small_button(
+    *children: rx.Component | str | rx.Var,
+    variant: Literal["soft", "ghost", "solid"] = "soft",
+    **props: Any,
+) -> rx.Component:
+    """A small button for an action on one row or panel; it never submits a form it is in."""
+    return rx.button(*children, size="1", variant=variant, type="button", **props)
 
 
 def notifications_bell() -> rx.Component:
@@ -59,7 +69,7 @@ def notifications_bell() -> rx.Component:
 def _account_menu() -> rx.Component:
     return rx.cond(
         AuthState.signed_in,
-        rx.hstack(
+        wrap_row(
             rx.cond(AuthState.is_admin, nav_link("Admin", routes.ADMIN_USERS)),
             notifications_bell(),
             rx.link(
@@ -70,8 +80,6 @@ def _account_menu() -> rx.Component:
             ),
             rx.button("Sign out", on_click=AuthState.sign_out, variant="soft", size="2"),
             spacing="4",
-            align="center",
-            wrap="wrap",
         ),
         rx.hstack(
             nav_link("Sign in", routes.SIGN_IN),
@@ -84,7 +92,7 @@ def _account_menu() -> rx.Component:
 
 def navbar() -> rx.Component:
     return rx.el.nav(
-        rx.hstack(
+        wrap_row(
             rx.link(
                 rx.hstack(
                     rx.icon("clapperboard", size=22),
@@ -107,9 +115,7 @@ def navbar() -> rx.Component:
             ),
             rx.spacer(),
             _account_menu(),
-            align="center",
             spacing="5",
-            wrap="wrap",
             width="100%",
             max_width="1100px",
             margin_x="auto",
@@ -164,13 +170,11 @@ def page_header(
     title: str | rx.Var[str], *actions: rx.Component, size: TitleSize = "7"
 ) -> rx.Component:
     """The page's title with its actions (buttons, links) at the other end of the line."""
-    return rx.hstack(
+    return wrap_row(
         page_title(title, size=size),
         rx.hstack(*actions, spacing="3"),
         justify="between",
-        align="center",
         width="100%",
-        wrap="wrap",
     )
 
 
@@ -193,17 +197,20 @@ def titled_page(
     title: str | rx.Var[str],
     *content: rx.Component,
     actions: Sequence[rx.Component] = (),
+    intro: str = "",
     error: str | rx.Var[str] | None = None,
     message: str | rx.Var[str] | None = None,
     size: TitleSize = "7",
     spacing: Spacing = "4",
     max_width: str | None = None,
 ) -> rx.Component:
-    """A page under its title (with its `actions` at the end of the title's line), then
-    what went wrong (`error`) or was done (`message`), then its `content`, stacked."""
+    """A page under its title (with its `actions` at the end of the title's line) and its
+    `intro` text, then what went wrong (`error`) or was done (`message`), then its
+    `content`, stacked."""
     return page(
         rx.vstack(
             page_header(title, *actions, size=size) if actions else page_title(title, size=size),
+            note(intro, size=None) if intro else rx.fragment(),
             error_callout(error) if error is not None else rx.fragment(),
             success_callout(message) if message is not None else rx.fragment(),
             *content,

@@ -101,6 +101,17 @@ def action_row(
     return rx.hstack(content, rx.spacer(), *actions, align="center", spacing=spacing, width="100%")
 
 
+def wrap_row(
+    *children: rx.Component,
+    spacing: Spacing = "3",
+    align: Literal["start", "center", "end"] = "center",
+    **props: Any,
+) -> rx.Component:
+    """Things side by side (badges, buttons, a title and its status) that wrap onto more
+    lines when the screen is narrow."""
+    return rx.hstack(*children, spacing=spacing, align=align, wrap="wrap", **props)
+
+
 def main_and_side(
     main: rx.Component, side: rx.Component, *, widths: tuple[str, str] = ("1fr", "19em")
 ) -> rx.Component:

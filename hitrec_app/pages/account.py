@@ -9,7 +9,13 @@ from reflex.vars import ObjectVar
 
 from hitrec_app import routes
 from hitrec_app.components.forms import checkbox_field, form_stack, text_field
-from hitrec_app.components.layout import error_callout, page, page_title, titled_page
+from hitrec_app.components.layout import (
+    error_callout,
+    page,
+    page_title,
+    small_button,
+    titled_page,
+)
 from hitrec_app.components.sections import card_column, note
 from hitrec_app.services.accounts import TERMS_SUMMARY, TERMS_VERSION
 from hitrec_app.state.account import AdminUsersState, MemberRoleRow, SignInState, SignUpState
@@ -154,10 +160,8 @@ def _member_row(row: ObjectVar[MemberRoleRow]) -> rx.Component:
         rx.table.cell(
             rx.hstack(
                 *[
-                    rx.button(
+                    small_button(
                         role.capitalize(),
-                        size="1",
-                        variant="soft",
                         disabled=row.role == role,
                         # mypy types @rx.event handlers as EventNamespace (not callable).
                         on_click=AdminUsersState.set_role(row.username, role),  # type: ignore[operator]

@@ -36,6 +36,7 @@ from hitrec_app.components.sections import (
     note,
     panel,
     section,
+    wrap_row,
 )
 from hitrec_app.state.base import AuthState
 from hitrec_app.state.challenges import (
@@ -153,7 +154,6 @@ def _status_section(title: str, status: str, empty: str) -> rx.Component:
 def board() -> rx.Component:
     return titled_page(
         "Challenges",
-        note("Answer a prompt with a record, or remix someone else's.", size=None),
         _search(),
         rx.cond(
             BoardState.drafts.length() > 0,
@@ -174,6 +174,7 @@ def board() -> rx.Component:
                 link_button("New challenge", routes.CHALLENGE_NEW, icon="plus"),
             ),
         ],
+        intro="Answer a prompt with a record, or remix someone else's.",
         size="8",
         spacing="5",
     )
@@ -184,7 +185,7 @@ def board() -> rx.Component:
 
 def _controls() -> rx.Component:
     s = ChallengeState
-    return rx.hstack(
+    return wrap_row(
         choice_select(
             "Sort by", SORT_CHOICES, value=s.sort, on_change=s.set_sort, field_id="sort-select"
         ),
@@ -207,7 +208,6 @@ def _controls() -> rx.Component:
         note(f"{s.total} shown by this filter"),
         spacing="4",
         align="end",
-        wrap="wrap",
         width="100%",
     )
 
@@ -243,14 +243,12 @@ def _pager() -> rx.Component:
 
 def _live_strip() -> rx.Component:
     return rx.el.section(
-        rx.hstack(
+        wrap_row(
             rx.badge("live", color_scheme="green"),
             rx.text(_entries_line(ChallengeRoom.entry_count), weight="bold", aria_live="polite"),
             note("· latest:"),
             rx.foreach(ChallengeRoom.latest, _record_link),
             spacing="2",
-            align="center",
-            wrap="wrap",
         ),
         aria_label="Latest entries",
     )
@@ -299,12 +297,9 @@ def _challenge_header() -> rx.Component:
     s = ChallengeState
     return rx.fragment(
         rx.hstack(rx.link("← All challenges", href=routes.CHALLENGES, size="2"), width="100%"),
-        rx.hstack(
+        wrap_row(
             page_title(s.title, size="8"),
             status_badge(rx.cond(ChallengeRoom.status != "", ChallengeRoom.status, s.status)),
-            align="center",
-            spacing="3",
-            wrap="wrap",
         ),
         note(
             "hosted by ",
@@ -346,7 +341,7 @@ def challenge_page() -> rx.Component:
         _challenge_header(),
         _prompt(),
         error_callout(s.error),
-        rx.hstack(
+        wrap_row(
             rx.cond(
                 (s.state == "open") & (s.status != "closed") & AuthState.signed_in,
                 link_button(
@@ -357,8 +352,7 @@ def challenge_page() -> rx.Component:
                 ),
             ),
             rx.cond(s.can_manage, _manage_buttons()),
-            spacing="3",
-            wrap="wrap",
+            align="start",
         ),
         rx.divider(),
         rx.heading("Entries", size="6", as_="h2"),

@@ -21,6 +21,7 @@ from hitrec_app.components.layout import (
     error_callout,
     item_page,
     page_title,
+    small_button,
     success_callout,
     titled_page,
 )
@@ -32,6 +33,7 @@ from hitrec_app.components.sections import (
     note,
     panel,
     section,
+    wrap_row,
 )
 from hitrec_app.state.base import AuthState
 from hitrec_app.state.drafts import (
@@ -56,13 +58,10 @@ def _draft_row(d: ObjectVar[DraftRow]) -> rx.Component:
         action_row(
             rx.vstack(
                 rx.link(d.title, href=routes.draft_url(d.id), weight="bold", size="4"),
-                rx.hstack(
+                wrap_row(
                     rx.badge(d.role, variant="soft"),
                     note(d.members),
                     rx.cond(d.challenge != "", note("for “", d.challenge, "”")),
-                    spacing="3",
-                    align="center",
-                    wrap="wrap",
                 ),
                 spacing="1",
             ),
@@ -105,12 +104,6 @@ def _new_draft_form() -> rx.Component:
 def drafts_index() -> rx.Component:
     return titled_page(
         "Drafts",
-        note(
-            "Write a story together, live. Everyone in a draft types at once, sees each "
-            "other's cursors, and gets credit for exactly what they wrote.",
-            size=None,
-        ),
-        error_callout(DraftsListState.error),
         rx.cond(
             AuthState.signed_in,
             main_and_side(
@@ -126,6 +119,9 @@ def drafts_index() -> rx.Component:
                 widths=("2fr", "minmax(0, 1fr)"),
             ),
         ),
+        intro="Write a story together, live. Everyone in a draft types at once, sees each "
+        "other's cursors, and gets credit for exactly what they wrote.",
+        error=DraftsListState.error,
     )
 
 
@@ -241,12 +237,8 @@ def _authors_panel() -> rx.Component:
     return rx.vstack(
         action_row(
             note("Each author's text in their colour; shares count surviving characters."),
-            rx.button(
-                rx.icon("refresh-cw", size=14),
-                "Refresh",
-                on_click=DraftState.load_authors,
-                size="1",
-                variant="soft",
+            small_button(
+                rx.icon("refresh-cw", size=14), "Refresh", on_click=DraftState.load_authors
             ),
         ),
         authorship_key(DraftState.author_shares),
@@ -263,12 +255,10 @@ def _snapshot_row(s: ObjectVar[SnapshotRow]) -> rx.Component:
             note(s.when, rx.cond(s.by != "", f" · {s.by}", ""), size="1"),
             spacing="0",
         ),
-        rx.button(
+        small_button(
             "View",
             # See _role_select: a handler called with arguments.
             on_click=DraftState.view_snapshot(s.id),  # type: ignore[operator]
-            size="1",
-            variant="soft",
             aria_label=f"View {s.label} {s.when}",
         ),
     )
@@ -297,23 +287,17 @@ def _snapshot_view() -> rx.Component:
             rx.heading(DraftState.viewing_label, size="3", as_="h3"),
             rx.cond(
                 DraftState.can_edit,
-                rx.button(
+                small_button(
                     "Restore this version",
                     # See _role_select: a handler called with arguments.
                     on_click=DraftState.restore_snapshot(  # type: ignore[operator]
                         DraftState.viewing_snapshot_id
                     ),
-                    size="1",
+                    variant="solid",
                     color_scheme="orange",
                 ),
             ),
-            rx.button(
-                "Close",
-                on_click=DraftState.close_snapshot,
-                size="1",
-                variant="soft",
-                color_scheme="gray",
-            ),
+            small_button("Close", on_click=DraftState.close_snapshot, color_scheme="gray"),
         ),
         rx.tabs.root(
             rx.tabs.list(
@@ -380,7 +364,7 @@ def _draft_header() -> rx.Component:
             size="2",
         ),
         page_title(DraftState.title),
-        rx.hstack(
+        wrap_row(
             rx.badge("You are ", DraftState.my_role, variant="soft", size="2"),
             rx.cond(
                 DraftState.challenge_title != "",
@@ -390,9 +374,6 @@ def _draft_header() -> rx.Component:
                 ~DraftState.can_edit,
                 note("You can read this draft but not change it."),
             ),
-            spacing="3",
-            align="center",
-            wrap="wrap",
         ),
     )
 

@@ -7,7 +7,7 @@ from reflex.vars import ObjectVar
 
 from hitrec_app import routes
 from hitrec_app.components.layout import dead_end, link_button, page, titled_page
-from hitrec_app.components.sections import CARD_COLUMNS, feed, note
+from hitrec_app.components.sections import CARD_COLUMNS, feed, note, wrap_row
 from hitrec_app.state.activity import ActivityRoom, ActivityRow
 from hitrec_app.state.base import AuthState
 
@@ -71,22 +71,20 @@ def _activity() -> rx.Component:
 
 
 def _activity_item(item: ObjectVar[ActivityRow]) -> rx.Component:
-    return rx.hstack(
+    return wrap_row(
         rx.cond(item.link != "", rx.link(item.text, href=item.link), rx.text(item.text)),
         note(item.at, size="1"),
+        align="start",
         justify="between",
-        wrap="wrap",
         width="100%",
     )
 
 
 def _ways_in(first: tuple[str, str], *others: tuple[str, str]) -> rx.Component:
     """Big buttons to where one starts: the first stands out, the others are outlined."""
-    return rx.hstack(
+    return wrap_row(
         link_button(*first, size="3"),
         *[link_button(*way, size="3", variant="outline") for way in others],
-        spacing="3",
-        wrap="wrap",
     )
 
 

@@ -6,7 +6,7 @@ import reflex as rx
 from reflex.vars import ObjectVar
 
 from hitrec_app.components.layout import titled_page
-from hitrec_app.components.sections import feed, note
+from hitrec_app.components.sections import feed, note, wrap_row
 from hitrec_app.state.notifications import NotificationRow, NotificationsState
 
 
@@ -28,7 +28,7 @@ def notifications_page() -> rx.Component:
 
 
 def _notification(n: ObjectVar[NotificationRow]) -> rx.Component:
-    return rx.hstack(
+    return wrap_row(
         rx.cond(n.unread, rx.badge("new", color_scheme="tomato"), rx.fragment()),
         rx.badge(n.label, variant="outline"),
         rx.link(
@@ -40,8 +40,6 @@ def _notification(n: ObjectVar[NotificationRow]) -> rx.Component:
         ),
         rx.spacer(),
         note(n.at, size="1"),
-        align="center",
         spacing="2",
         width="100%",
-        wrap="wrap",
     )

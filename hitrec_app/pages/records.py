@@ -24,6 +24,7 @@ from hitrec_app.components.layout import (
     link_button,
     page,
     page_title,
+    small_button,
     success_callout,
 )
 from hitrec_app.components.records import (
@@ -33,7 +34,14 @@ from hitrec_app.components.records import (
     safe_markdown,
     withdrawn_badge,
 )
-from hitrec_app.components.sections import card_column, note, panel, region, section
+from hitrec_app.components.sections import (
+    card_column,
+    note,
+    panel,
+    region,
+    section,
+    wrap_row,
+)
 from hitrec_app.state.base import AuthState
 from hitrec_app.state.records import (
     CommentRow,
@@ -93,9 +101,8 @@ def _citations_editor() -> rx.Component:
             s.sources,
             lambda r: rx.hstack(
                 rx.text(r.title),
-                rx.button(
+                small_button(
                     "Remove citation of " + r.title,
-                    size="1",
                     variant="ghost",
                     color_scheme="red",
                     on_click=s.remove_citation(r.id),  # type: ignore[operator]  # mypy reads @rx.event as EventNamespace, not its __new__ result
@@ -199,12 +206,8 @@ def _lineage() -> rx.Component:
         rx.hstack(
             rx.cond(
                 s.more_up,
-                rx.button(
-                    rx.icon("chevrons-left", size=14),
-                    "Show older sources",
-                    size="1",
-                    variant="soft",
-                    on_click=s.show_more_up,
+                small_button(
+                    rx.icon("chevrons-left", size=14), "Show older sources", on_click=s.show_more_up
                 ),
             ),
             rx.spacer(),
@@ -214,11 +217,9 @@ def _lineage() -> rx.Component:
             ),
             rx.cond(
                 s.more_down,
-                rx.button(
+                small_button(
                     "Show later remixes",
                     rx.icon("chevrons-right", size=14),
-                    size="1",
-                    variant="soft",
                     on_click=s.show_more_down,
                 ),
             ),
@@ -299,7 +300,7 @@ def _author(a: ObjectVar[PersonRow]) -> rx.Component:
 def _actions() -> rx.Component:
     """Heart, remix, and the live counts."""
     s = RecordState
-    return rx.hstack(
+    return wrap_row(
         rx.button(
             rx.icon("heart", size=16, fill=rx.cond(s.hearted, "currentColor", "none")),
             rx.cond(s.hearted, "Hearted", "Heart"),
@@ -316,9 +317,6 @@ def _actions() -> rx.Component:
             ),
         ),
         note(RecordRoom.remixes, rx.cond(RecordRoom.remixes == 1, " remix", " remixes")),
-        spacing="3",
-        align="center",
-        wrap="wrap",
     )
 
 
@@ -354,10 +352,7 @@ def _work() -> rx.Component:
         rx.vstack(
             rx.cond(s.description != "", rx.text(s.description, white_space="pre-wrap")),
             _media(),
-            rx.hstack(
-                rx.foreach(s.tags, lambda t: rx.badge("#" + t, variant="outline")),
-                wrap="wrap",
-            ),
+            wrap_row(rx.foreach(s.tags, lambda t: rx.badge("#" + t, variant="outline"))),
             _actions(),
             spacing="3",
             width="100%",
@@ -378,13 +373,12 @@ def _neighbours() -> rx.Component:
 
 
 def record_page() -> rx.Component:
-    s = RecordState
     return item_page(
-        s.found,
+        RecordState.found,
         dead_end("No such record", back=("See the challenges", routes.CHALLENGES)),
         _record_header(),
-        success_callout(s.message),
-        error_callout(s.error),
+        success_callout(RecordState.message),
+        error_callout(RecordState.error),
         _work(),
         _lineage(),
         _neighbours(),
@@ -400,11 +394,9 @@ def _source(src: ObjectVar[RecordLinkRow]) -> rx.Component:
     return rx.hstack(
         kind_badge(src.kind),
         rx.link(src.title, href=routes.record_url(src.id), is_external=True),
-        rx.button(
+        small_button(
             "Remove",
-            size="1",
             variant="ghost",
-            type="button",
             on_click=s.drop_source(src.id),  # type: ignore[operator]  # mypy reads @rx.event as EventNamespace, not its __new__ result
             aria_label=f"Remove source {src.title}",
         ),
@@ -416,17 +408,9 @@ def _for_challenge() -> rx.Component:
     """The challenge the record answers, and the way out of it."""
     s = SubmitState
     return rx.callout(
-        rx.hstack(
+        wrap_row(
             rx.text("For the challenge “", s.challenge_title, "”"),
-            rx.button(
-                "Submit standalone instead",
-                size="1",
-                variant="ghost",
-                type="button",
-                on_click=s.leave_challenge,
-            ),
-            wrap="wrap",
-            align="center",
+            small_button("Submit standalone instead", variant="ghost", on_click=s.leave_challenge),
         ),
         icon="megaphone",
     )
