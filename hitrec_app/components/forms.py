@@ -12,7 +12,7 @@ from typing import Any, Literal
 import reflex as rx
 from reflex.vars import ArrayVar
 
-from hitrec_app.components.sections import note
+from hitrec_app.components.sections import Spacing, note
 
 _LABEL_STYLE = {"fontWeight": 500}
 _SELECT_STYLE = {
@@ -22,9 +22,6 @@ _SELECT_STYLE = {
     "border": "1px solid var(--gray-a7)",
     "background": "var(--color-surface)",
 }
-
-
-Spacing = Literal["2", "3", "4"]
 
 
 def form_stack(

@@ -1,4 +1,5 @@
-"""The app shell: skip link, navigation bar and page frame."""
+"""The app shell (skip link, navigation bar, page frame), the ways a page is laid out
+under it (`titled_page`, `item_page`, `dead_end`), its buttons and status callouts."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from typing import Any, Literal
 import reflex as rx
 
 from hitrec_app import routes
-from hitrec_app.components.sections import note, wrap_row
+from hitrec_app.components.sections import Spacing, note, wrap_row
 from hitrec_app.state.base import AuthState
 from hitrec_app.state.notifications import InboxRoom
 
@@ -188,9 +189,6 @@ def dead_end(
     a title, why, and a way on as (link text, href)."""
     text, href = back
     return rx.vstack(page_title(title, size=size), *reasons, rx.link(text, href=href), spacing="3")
-
-
-Spacing = Literal["3", "4", "5"]
 
 
 def titled_page(
