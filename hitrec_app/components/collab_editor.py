@@ -17,6 +17,8 @@ import reflex as rx
 from reflex.event import EventHandler, no_args_event_spec
 from reflex.vars import ArrayVar
 
+from hitrec_app.components.sections import note
+
 COLLAB_NPM_PACKAGES = [
     "yjs@13.6.33",
     "y-websocket@3.1.0",
@@ -68,7 +70,7 @@ def _share(share: Any) -> rx.Component:
             author_swatch(share.color, square=True),
             rx.text(share.name, weight="medium", size="2"),
             rx.text(share.share, size="2"),
-            rx.text("(", share.chars, " characters)", size="1", color_scheme="gray"),
+            note("(", share.chars, " characters)", size="1"),
             align="center",
             spacing="2",
         ),
@@ -118,6 +120,11 @@ def authored_text(runs: ArrayVar[Sequence[Any]]) -> rx.Component:
         width="100%",
         min_height="6em",
     )
+
+
+def version_text(text: str | rx.Var[str], *, label: str) -> rx.Component:
+    """A version of the text as it was written, line breaks kept."""
+    return rx.box(text, aria_label=label, role="region", white_space="pre-wrap", padding_y="0.5em")
 
 
 def _diff_line(line: Any) -> rx.Component:

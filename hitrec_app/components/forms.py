@@ -12,6 +12,8 @@ from typing import Any, Literal
 import reflex as rx
 from reflex.vars import ArrayVar
 
+from hitrec_app.components.sections import Spacing, note
+
 _LABEL_STYLE = {"fontWeight": 500}
 _SELECT_STYLE = {
     "width": "100%",
@@ -22,13 +24,54 @@ _SELECT_STYLE = {
 }
 
 
+def form_stack(
+    *children: rx.Component,
+    on_submit: Any,
+    label: str = "",
+    spacing: Spacing = "3",
+    max_width: str | None = None,
+    **props: Any,
+) -> rx.Component:
+    """A form (named `label` for screen readers, when given) whose fields and buttons stand
+    one under the other, full width up to `max_width`; `props` go to `rx.form`."""
+    return rx.form(
+        rx.vstack(
+            *children,
+            spacing=spacing,
+            width="100%",
+            **({"max_width": max_width} if max_width else {}),
+        ),
+        on_submit=on_submit,
+        width="100%",
+        **({"aria_label": label} if label else {}),
+        **props,
+    )
+
+
+def inline_form(
+    *children: rx.Component,
+    on_submit: Any,
+    label: str = "",
+    align: Literal["start", "center", "end"] = "start",
+    **props: Any,
+) -> rx.Component:
+    """A one-line form: a field and its button side by side, full width."""
+    return rx.form(
+        rx.hstack(*children, align=align, width="100%"),
+        on_submit=on_submit,
+        width="100%",
+        **({"aria_label": label} if label else {}),
+        **props,
+    )
+
+
 def _field(
     label: str | rx.Var[str], field_id: str, control: rx.Component, hint: str
 ) -> rx.Component:
     return rx.vstack(
         rx.el.label(label, html_for=field_id, style=_LABEL_STYLE),
         control,
-        rx.text(hint, size="1", color_scheme="gray") if hint else rx.fragment(),
+        note(hint, size="1") if hint else rx.fragment(),
         spacing="1",
         width="100%",
     )
@@ -161,7 +204,7 @@ def upload_field(
         rx.upload.root(
             rx.vstack(
                 rx.button(button, type="button", variant="outline"),
-                rx.text("or drop it here", size="2", color_scheme="gray"),
+                note("or drop it here"),
                 align="center",
             ),
             id=upload_id,

@@ -1,17 +1,39 @@
-"""The app shell: skip link, navigation bar and page frame."""
+"""The app shell (skip link, navigation bar, page frame), the ways a page is laid out
+under it (`titled_page`, `item_page`, `dead_end`), its buttons and status callouts."""
 
 from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, Literal
 
 import reflex as rx
 
 from hitrec_app import routes
-from hitrec_app.components.forms import text_field
+from hitrec_app.components.sections import Spacing, note, wrap_row
 from hitrec_app.state.base import AuthState
 from hitrec_app.state.notifications import InboxRoom
 
 
 def nav_link(label: str, href: str) -> rx.Component:
     return rx.link(label, href=href, weight="medium", size="3", underline="hover")
+
+
+def link_button(
+    label: str | rx.Var[str], href: str | rx.Var[str], *, icon: str = "", **button: Any
+) -> rx.Component:
+    """A link that looks like a button (`button` props: size, variant...), with an optional
+    icon before its label."""
+    icon_part = (rx.icon(icon, size=16),) if icon else ()
+    return rx.link(rx.button(*icon_part, label, **button), href=href)
+
+
+def small_button(
+    *children: rx.Component | str | rx.Var,
+    variant: Literal["soft", "ghost", "solid"] = "soft",
+    **props: Any,
+) -> rx.Component:
+    """A small button for an action on one row or panel; it never submits a form it is in."""
+    return rx.button(*children, size="1", variant=variant, type="button", **props)
 
 
 def notifications_bell() -> rx.Component:
@@ -48,7 +70,7 @@ def notifications_bell() -> rx.Component:
 def _account_menu() -> rx.Component:
     return rx.cond(
         AuthState.signed_in,
-        rx.hstack(
+        wrap_row(
             rx.cond(AuthState.is_admin, nav_link("Admin", routes.ADMIN_USERS)),
             notifications_bell(),
             rx.link(
@@ -59,12 +81,10 @@ def _account_menu() -> rx.Component:
             ),
             rx.button("Sign out", on_click=AuthState.sign_out, variant="soft", size="2"),
             spacing="4",
-            align="center",
-            wrap="wrap",
         ),
         rx.hstack(
             nav_link("Sign in", routes.SIGN_IN),
-            rx.link(rx.button("Join the studio", size="2"), href=routes.SIGN_UP),
+            link_button("Join the studio", routes.SIGN_UP, size="2"),
             spacing="4",
             align="center",
         ),
@@ -73,7 +93,7 @@ def _account_menu() -> rx.Component:
 
 def navbar() -> rx.Component:
     return rx.el.nav(
-        rx.hstack(
+        wrap_row(
             rx.link(
                 rx.hstack(
                     rx.icon("clapperboard", size=22),
@@ -96,9 +116,7 @@ def navbar() -> rx.Component:
             ),
             rx.spacer(),
             _account_menu(),
-            align="center",
             spacing="5",
-            wrap="wrap",
             width="100%",
             max_width="1100px",
             margin_x="auto",
@@ -117,7 +135,8 @@ def navbar() -> rx.Component:
     )
 
 
-def page(*children: rx.Component, title: str = "") -> rx.Component:
+def page(*children: rx.Component) -> rx.Component:
+    """The frame of every page: skip link, navigation bar, then `children` as its main part."""
     return rx.box(
         rx.el.a(
             "Skip to content",
@@ -126,7 +145,6 @@ def page(*children: rx.Component, title: str = "") -> rx.Component:
         ),
         navbar(),
         rx.el.main(
-            rx.heading(title, size="7", margin_bottom="0.5em") if title else rx.fragment(),
             *children,
             id="main",
             style={
@@ -141,6 +159,77 @@ def page(*children: rx.Component, title: str = "") -> rx.Component:
     )
 
 
+TitleSize = Literal["6", "7", "8"]
+
+
+def page_title(text: str | rx.Var[str], *, size: TitleSize = "7") -> rx.Component:
+    """The page's one `h1`."""
+    return rx.heading(text, size=size, as_="h1")
+
+
+def page_header(
+    title: str | rx.Var[str], *actions: rx.Component, size: TitleSize = "7"
+) -> rx.Component:
+    """The page's title with its actions (buttons, links) at the other end of the line."""
+    return wrap_row(
+        page_title(title, size=size),
+        rx.hstack(*actions, spacing="3"),
+        justify="between",
+        width="100%",
+    )
+
+
+def dead_end(
+    title: str | rx.Var[str],
+    *reasons: rx.Component,
+    back: tuple[str, str],
+    size: TitleSize = "7",
+) -> rx.Component:
+    """What a page shows when it has nothing for this visitor (no such thing, no access):
+    a title, why, and a way on as (link text, href)."""
+    text, href = back
+    return rx.vstack(page_title(title, size=size), *reasons, rx.link(text, href=href), spacing="3")
+
+
+def titled_page(
+    title: str | rx.Var[str],
+    *content: rx.Component,
+    actions: Sequence[rx.Component] = (),
+    intro: str = "",
+    error: str | rx.Var[str] | None = None,
+    message: str | rx.Var[str] | None = None,
+    size: TitleSize = "7",
+    spacing: Spacing = "4",
+    max_width: str | None = None,
+) -> rx.Component:
+    """A page under its title (with its `actions` at the end of the title's line) and its
+    `intro` text, then what went wrong (`error`) or was done (`message`), then its
+    `content`, stacked."""
+    return page(
+        rx.vstack(
+            page_header(title, *actions, size=size) if actions else page_title(title, size=size),
+            note(intro, size=None) if intro else rx.fragment(),
+            error_callout(error) if error is not None else rx.fragment(),
+            success_callout(message) if message is not None else rx.fragment(),
+            *content,
+            spacing=spacing,
+            width="100%",
+            **({"max_width": max_width} if max_width else {}),
+        )
+    )
+
+
+def item_page(
+    found: bool | rx.Var[bool],
+    missing: rx.Component,
+    *content: rx.Component,
+    spacing: Spacing = "4",
+) -> rx.Component:
+    """The page of one thing (a record, a challenge, a member, a form): its `content`,
+    stacked, once `found`; else `missing` (a `dead_end`: no such thing, or not for you)."""
+    return page(rx.cond(found, rx.vstack(*content, spacing=spacing, width="100%"), missing))
+
+
 def error_callout(message: str | rx.Var[str]) -> rx.Component:
     return rx.cond(
         message != "",
@@ -153,7 +242,3 @@ def success_callout(message: str | rx.Var[str]) -> rx.Component:
         message != "",
         rx.callout(message, icon="check", color_scheme="green", role="status", width="100%"),
     )
-
-
-# Deprecated alias while pages move to the component kit (components/forms.py).
-labelled_input = text_field

@@ -10,8 +10,8 @@ from reflex.vars import ArrayVar, ObjectVar
 from reflex.vars.base import Var
 
 from hitrec_app import routes
-from hitrec_app.components.sections import grid_card
-from hitrec_app.state.rows import EntryRow
+from hitrec_app.components.sections import grid_card, note
+from hitrec_app.state.rows import EntryRow, RecordLinkRow
 
 if TYPE_CHECKING:
     from hitrec_app.state.records import GraphEdgeRow, GraphNodeRow
@@ -30,6 +30,21 @@ def kind_badge(kind: str | rx.Var[str]) -> rx.Component:
         kind,
         color_scheme=rx.match(kind, *[(k, c) for k, c in KIND_COLORS.items()], "gray"),
         variant="soft",
+    )
+
+
+def withdrawn_badge() -> rx.Component:
+    return rx.badge("withdrawn", color_scheme="gray")
+
+
+def record_link(row: ObjectVar[RecordLinkRow]) -> rx.Component:
+    """A record in a list: its kind, its title as a link, and whether it was withdrawn."""
+    return rx.hstack(
+        kind_badge(row.kind),
+        rx.link(row.title, href=routes.record_url(row.id)),
+        rx.cond(row.withdrawn, withdrawn_badge()),
+        align="center",
+        spacing="2",
     )
 
 
@@ -120,12 +135,12 @@ def entry_card(
         ),
         rx.hstack(
             kind_badge(row.kind),
-            rx.text(row.at, size="1", color_scheme="gray"),
+            note(row.at, size="1"),
             justify="between",
             width="100%",
         ),
         rx.link(rx.heading(row.title, size="3", as_="h3"), href=routes.record_url(row.id)),
-        rx.cond(row.excerpt != "", rx.text(row.excerpt, size="2", color_scheme="gray")),
+        rx.cond(row.excerpt != "", note(row.excerpt)),
         rx.text(
             "by ", rx.link(row.author_name, href=routes.user_url(row.author_username)), size="2"
         ),
@@ -152,22 +167,12 @@ def _node(node: ObjectVar[GraphNodeRow]) -> rx.Component:
         rx.vstack(
             rx.hstack(
                 kind_badge(node.kind),
-                rx.cond(node.withdrawn, rx.badge("withdrawn", color_scheme="gray", size="1")),
+                rx.cond(node.withdrawn, withdrawn_badge()),
                 spacing="1",
                 height="20px",
             ),
-            rx.text(
-                node.title,
-                size="2",
-                weight="bold",
-                style=_ONE_LINE,
-            ),
-            rx.text(
-                node.authors,
-                size="1",
-                color_scheme="gray",
-                style=_ONE_LINE,
-            ),
+            rx.text(node.title, size="2", weight="bold", style=_ONE_LINE),
+            note(node.authors, size="1", style=_ONE_LINE),
             spacing="1",
         ),
         href=routes.record_url(node.id),

@@ -14,6 +14,7 @@ Columns = str | Breakpoints
 CARD_COLUMNS = rx.breakpoints(initial="1", sm="2", md="3")
 
 HeadingSize = Literal["1", "2", "3", "4", "5", "6", "7", "8", "9"]
+TextSize = Literal["1", "2", "3", "4"]
 Spacing = Literal["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"]
 # How a list looks: "plain" rows, "bullets" (a bulleted list), or "divided"
 # (rows with a rule under each, e.g. comments, a feed).
@@ -84,15 +85,48 @@ def section(
         stack = rx.vstack(rx.foreach(items, render), spacing=spacing, width="100%")
         body = rx.cond(items.length() > 0, stack, _empty_note(empty))
     column = rx.vstack(
-        rx.hstack(heading, rx.spacer(), actions, align="center", width="100%")
-        if actions is not None
-        else heading,
+        action_row(heading, actions) if actions is not None else heading,
         body,
         spacing=spacing,
         align="start",
         width="100%",
     )
     return region(title, column) if landmark else column
+
+
+def action_row(
+    content: rx.Component, *actions: rx.Component, spacing: Spacing = "3"
+) -> rx.Component:
+    """A full-width line: `content` at its start, `actions` (buttons, a date) at its end."""
+    return rx.hstack(content, rx.spacer(), *actions, align="center", spacing=spacing, width="100%")
+
+
+def wrap_row(
+    *children: rx.Component,
+    spacing: Spacing = "3",
+    align: Literal["start", "center", "end"] = "center",
+    **props: Any,
+) -> rx.Component:
+    """Things side by side (badges, buttons, a title and its status) that wrap onto more
+    lines when the screen is narrow."""
+    return rx.hstack(*children, spacing=spacing, align=align, wrap="wrap", **props)
+
+
+def main_and_side(
+    main: rx.Component, side: rx.Component, *, widths: tuple[str, str] = ("1fr", "19em")
+) -> rx.Component:
+    """Two columns on a wide screen (`widths`: the main one's, then the side one's), the side
+    under the main on a narrow one."""
+    main_width, side_width = widths
+    return rx.grid(
+        main,
+        side,
+        grid_template_columns=rx.breakpoints(
+            initial="minmax(0, 1fr)", md=f"minmax(0, {main_width}) {side_width}"
+        ),
+        spacing="5",
+        width="100%",
+    )
 
 
 def card_grid(
@@ -120,7 +154,30 @@ def grid_card(title: str | rx.Var[str], *children: rx.Component) -> rx.Component
 
 
 def _empty_note(empty: str | rx.Var[str], size: Literal["2", "3"] = "2") -> rx.Component:
-    return rx.text(empty, size=size, color_scheme="gray")
+    return note(empty, size=size)
+
+
+def note(
+    *children: rx.Component | str | rx.Var, size: TextSize | None = "2", **props: Any
+) -> rx.Component:
+    """Text in the quiet grey of hints, dates and counts (`size` None: the size around it)."""
+    return rx.text(*children, color_scheme="gray", **({"size": size} if size else {}), **props)
+
+
+def card_column(*children: rx.Component, spacing: Spacing = "3") -> rx.Component:
+    """A full-width card, its children stacked."""
+    return rx.card(rx.vstack(*children, spacing=spacing, width="100%"), width="100%")
+
+
+def panel(
+    title: str | rx.Var[str],
+    *children: rx.Component,
+    size: HeadingSize = "4",
+    spacing: Spacing = "3",
+) -> rx.Component:
+    """A card headed by its title (an `h2`): a part of a page that stands on its own,
+    e.g. a set of controls."""
+    return card_column(rx.heading(title, size=size, as_="h2"), *children, spacing=spacing)
 
 
 def feed(

@@ -8,8 +8,15 @@ import reflex as rx
 from reflex.vars import ObjectVar
 
 from hitrec_app import routes
-from hitrec_app.components.forms import checkbox_field, text_field
-from hitrec_app.components.layout import error_callout, page, success_callout
+from hitrec_app.components.forms import checkbox_field, form_stack, text_field
+from hitrec_app.components.layout import (
+    error_callout,
+    page,
+    page_title,
+    small_button,
+    titled_page,
+)
+from hitrec_app.components.sections import card_column, note
 from hitrec_app.services.accounts import TERMS_SUMMARY, TERMS_VERSION
 from hitrec_app.state.account import AdminUsersState, MemberRoleRow, SignInState, SignUpState
 from hitrec_app.vocabulary import ROLES
@@ -30,19 +37,16 @@ def _account_form(
     way to the other form as (prompt, link text, href)."""
     prompt, link_text, href = other
     return page(
-        rx.form(
-            rx.vstack(
-                rx.heading(title, size="7", as_="h1"),
-                error_callout(error),
-                *fields,
-                rx.button(submit, type="submit", size="3", width="100%"),
-                rx.text(prompt, rx.link(link_text, href=href)),
-                spacing="4",
-                width="100%",
-                max_width=_FORM_WIDTH,
-            ),
+        form_stack(
+            page_title(title),
+            error_callout(error),
+            *fields,
+            rx.button(submit, type="submit", size="3", width="100%"),
+            rx.text(prompt, rx.link(link_text, href=href)),
             on_submit=on_submit,
-            aria_label=label,
+            label=label,
+            spacing="4",
+            max_width=_FORM_WIDTH,
         ),
     )
 
@@ -74,19 +78,14 @@ def sign_up() -> rx.Component:
             required=True,
             auto_complete="new-password",
         ),
-        rx.card(
-            rx.vstack(
-                rx.text("The studio's terms", weight="bold"),
-                rx.text(TERMS_SUMMARY, size="2"),
-                rx.link("Read the full terms", href=routes.TERMS, size="2", is_external=True),
-                checkbox_field(
-                    "I accept the terms, including the remix licence",
-                    "accept_terms",
-                    label_size="2",
-                ),
-                spacing="2",
+        card_column(
+            rx.text("The studio's terms", weight="bold"),
+            rx.text(TERMS_SUMMARY, size="2"),
+            rx.link("Read the full terms", href=routes.TERMS, size="2", is_external=True),
+            checkbox_field(
+                "I accept the terms, including the remix licence", "accept_terms", label_size="2"
             ),
-            width="100%",
+            spacing="2",
         ),
         submit="Create account",
         other=("Already a member? ", "Sign in", routes.SIGN_IN),
@@ -114,52 +113,43 @@ def sign_in() -> rx.Component:
     )
 
 
+_TERMS = (
+    "You keep credit for everything you submit, and it follows every remix.",
+    "You license what you submit to the studio and its members to remix, adapt "
+    "and include in productions.",
+    "When a production earns money, the contributors' pool is split by a public "
+    "pay proposal that members can discuss and vote on before it is final.",
+    "Be kind; no harassment, no work that is not yours to license.",
+)
+
+
 def terms() -> rx.Component:
-    return page(
-        rx.vstack(
-            rx.heading("The studio's terms", size="7", as_="h1"),
-            rx.text(f"Version {TERMS_VERSION}", color_scheme="gray"),
-            rx.text(TERMS_SUMMARY, size="4"),
-            rx.unordered_list(
-                rx.list_item(
-                    "You keep credit for everything you submit, and it follows every remix."
-                ),
-                rx.list_item(
-                    "You license what you submit to the studio and its members to remix, adapt "
-                    "and include in productions."
-                ),
-                rx.list_item(
-                    "When a production earns money, the contributors' pool is split by a public "
-                    "pay proposal that members can discuss and vote on before it is final."
-                ),
-                rx.list_item("Be kind; no harassment, no work that is not yours to license."),
-            ),
-            spacing="3",
-            max_width="46em",
-        ),
+    return titled_page(
+        "The studio's terms",
+        note(f"Version {TERMS_VERSION}", size=None),
+        rx.text(TERMS_SUMMARY, size="4"),
+        rx.unordered_list(*[rx.list_item(term) for term in _TERMS]),
+        spacing="3",
+        max_width="46em",
     )
 
 
 def admin_users() -> rx.Component:
-    return page(
-        rx.vstack(
-            rx.heading("Members and roles", size="7", as_="h1"),
-            error_callout(AdminUsersState.error),
-            success_callout(AdminUsersState.message),
-            rx.table.root(
-                rx.table.header(
-                    rx.table.row(
-                        rx.table.column_header_cell("Member"),
-                        rx.table.column_header_cell("Role"),
-                        rx.table.column_header_cell("Change role"),
-                    )
-                ),
-                rx.table.body(rx.foreach(AdminUsersState.rows, _member_row)),
-                width="100%",
+    return titled_page(
+        "Members and roles",
+        rx.table.root(
+            rx.table.header(
+                rx.table.row(
+                    rx.table.column_header_cell("Member"),
+                    rx.table.column_header_cell("Role"),
+                    rx.table.column_header_cell("Change role"),
+                )
             ),
-            spacing="4",
+            rx.table.body(rx.foreach(AdminUsersState.rows, _member_row)),
             width="100%",
         ),
+        error=AdminUsersState.error,
+        message=AdminUsersState.message,
     )
 
 
@@ -170,10 +160,8 @@ def _member_row(row: ObjectVar[MemberRoleRow]) -> rx.Component:
         rx.table.cell(
             rx.hstack(
                 *[
-                    rx.button(
+                    small_button(
                         role.capitalize(),
-                        size="1",
-                        variant="soft",
                         disabled=row.role == role,
                         # mypy types @rx.event handlers as EventNamespace (not callable).
                         on_click=AdminUsersState.set_role(row.username, role),  # type: ignore[operator]

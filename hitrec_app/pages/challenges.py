@@ -14,13 +14,30 @@ from hitrec_app.components.forms import (
     checkbox_field,
     checkbox_group,
     choice_select,
+    form_stack,
+    inline_form,
     select_field,
     text_area_field,
     text_field,
 )
-from hitrec_app.components.layout import error_callout, page
+from hitrec_app.components.layout import (
+    dead_end,
+    error_callout,
+    item_page,
+    link_button,
+    page_title,
+    titled_page,
+)
 from hitrec_app.components.records import entry_card, kind_badge
-from hitrec_app.components.sections import CARD_COLUMNS, card_grid, grid_card, section
+from hitrec_app.components.sections import (
+    CARD_COLUMNS,
+    card_grid,
+    grid_card,
+    note,
+    panel,
+    section,
+    wrap_row,
+)
 from hitrec_app.state.base import AuthState
 from hitrec_app.state.challenges import (
     BoardRoom,
@@ -62,12 +79,12 @@ def _challenge_card(item: ObjectVar[BoardRow]) -> rx.Component:
         item.title,
         rx.hstack(
             status_badge(item.status),
-            rx.text(_entries_line(item.entry_count), size="2", color_scheme="gray"),
+            note(_entries_line(item.entry_count)),
             justify="between",
             width="100%",
         ),
         rx.link(rx.heading(item.title, size="4", as_="h3"), href=routes.challenge_url(item.id)),
-        rx.text("hosted by ", item.host, size="2", color_scheme="gray"),
+        note("hosted by ", item.host),
         rx.cond(item.deadline != "", rx.text("deadline: ", item.deadline, size="2")),
         rx.cond(
             item.money != "",
@@ -92,28 +109,24 @@ def _board_section(title: str, items: ArrayVar[Sequence[BoardRow]], empty: str) 
 
 def _search() -> rx.Component:
     return rx.vstack(
-        rx.form(
-            rx.hstack(
-                rx.el.label(
-                    "Search records by title or tag",
-                    html_for="field-q",
-                    class_name="sr-only",
-                    style={"position": "absolute", "left": "-9999px"},
-                ),
-                rx.input(
-                    name="q",
-                    id="field-q",
-                    placeholder="Search records by title or tag",
-                    aria_label="Search records by title or tag",
-                    width="100%",
-                    size="3",
-                ),
-                rx.button(rx.icon("search", size=16), "Search", type="submit", size="3"),
-                width="100%",
+        inline_form(
+            rx.el.label(
+                "Search records by title or tag",
+                html_for="field-q",
+                class_name="sr-only",
+                style={"position": "absolute", "left": "-9999px"},
             ),
+            rx.input(
+                name="q",
+                id="field-q",
+                placeholder="Search records by title or tag",
+                aria_label="Search records by title or tag",
+                width="100%",
+                size="3",
+            ),
+            rx.button(rx.icon("search", size=16), "Search", type="submit", size="3"),
             on_submit=BoardState.search,
             role="search",
-            width="100%",
         ),
         rx.cond(
             BoardState.searched,
@@ -131,60 +144,38 @@ def _search() -> rx.Component:
     )
 
 
-def board() -> rx.Component:
+def _status_section(title: str, status: str, empty: str) -> rx.Component:
+    """The live board's challenges in one `status`."""
     items: ArrayVar[Sequence[BoardRow]] = BoardRoom.items
-    return page(
-        rx.vstack(
-            rx.hstack(
-                rx.heading("Challenges", size="8", as_="h1"),
-                rx.hstack(
-                    rx.cond(
-                        AuthState.signed_in,
-                        rx.link(
-                            rx.button(
-                                rx.icon("upload", size=16), "Submit a record", variant="soft"
-                            ),
-                            href=routes.new_record_url(),
-                        ),
-                    ),
-                    rx.cond(
-                        AuthState.is_host,
-                        rx.link(
-                            rx.button(rx.icon("plus", size=16), "New challenge"),
-                            href=routes.CHALLENGE_NEW,
-                        ),
-                    ),
-                    spacing="3",
-                ),
-                justify="between",
-                align="center",
-                width="100%",
-                wrap="wrap",
-            ),
-            rx.text("Answer a prompt with a record, or remix someone else's.", color_scheme="gray"),
-            _search(),
-            rx.cond(
-                BoardState.drafts.length() > 0,
-                _board_section("Your drafts", BoardState.drafts, ""),
-            ),
-            _board_section(
-                "Closing soon",
-                items.filter(lambda i: i.status == "closing soon"),
-                "Nothing closes in the next two days.",
-            ),
-            _board_section(
-                "Open",
-                items.filter(lambda i: i.status == "open"),
-                "No open challenges right now.",
-            ),
-            _board_section(
-                "Closed",
-                items.filter(lambda i: i.status == "closed"),
-                "No closed challenges yet.",
-            ),
-            spacing="5",
-            width="100%",
+    return _board_section(title, items.filter(lambda i: i.status == status), empty)
+
+
+def board() -> rx.Component:
+    return titled_page(
+        "Challenges",
+        _search(),
+        rx.cond(
+            BoardState.drafts.length() > 0,
+            _board_section("Your drafts", BoardState.drafts, ""),
         ),
+        _status_section("Closing soon", "closing soon", "Nothing closes in the next two days."),
+        _status_section("Open", "open", "No open challenges right now."),
+        _status_section("Closed", "closed", "No closed challenges yet."),
+        actions=[
+            rx.cond(
+                AuthState.signed_in,
+                link_button(
+                    "Submit a record", routes.new_record_url(), icon="upload", variant="soft"
+                ),
+            ),
+            rx.cond(
+                AuthState.is_host,
+                link_button("New challenge", routes.CHALLENGE_NEW, icon="plus"),
+            ),
+        ],
+        intro="Answer a prompt with a record, or remix someone else's.",
+        size="8",
+        spacing="5",
     )
 
 
@@ -193,7 +184,7 @@ def board() -> rx.Component:
 
 def _controls() -> rx.Component:
     s = ChallengeState
-    return rx.hstack(
+    return wrap_row(
         choice_select(
             "Sort by", SORT_CHOICES, value=s.sort, on_change=s.set_sort, field_id="sort-select"
         ),
@@ -213,10 +204,9 @@ def _controls() -> rx.Component:
             id="never-remixed",
         ),
         rx.spacer(),
-        rx.text(f"{s.total} shown by this filter", size="2", color_scheme="gray"),
+        note(f"{s.total} shown by this filter"),
         spacing="4",
         align="end",
-        wrap="wrap",
         width="100%",
     )
 
@@ -252,14 +242,12 @@ def _pager() -> rx.Component:
 
 def _live_strip() -> rx.Component:
     return rx.el.section(
-        rx.hstack(
+        wrap_row(
             rx.badge("live", color_scheme="green"),
             rx.text(_entries_line(ChallengeRoom.entry_count), weight="bold", aria_live="polite"),
-            rx.text("· latest:", color_scheme="gray", size="2"),
+            note("· latest:"),
             rx.foreach(ChallengeRoom.latest, _record_link),
             spacing="2",
-            align="center",
-            wrap="wrap",
         ),
         aria_label="Latest entries",
     )
@@ -283,10 +271,7 @@ def _manage_buttons() -> rx.Component:
     return rx.hstack(
         rx.cond(
             s.state != "closed",
-            rx.link(
-                rx.button("Edit challenge", variant="outline"),
-                href=routes.challenge_edit_url(s.cid),
-            ),
+            link_button("Edit challenge", routes.challenge_edit_url(s.cid), variant="outline"),
         ),
         rx.cond(
             s.state == "draft",
@@ -307,87 +292,73 @@ def _manage_buttons() -> rx.Component:
     )
 
 
-def challenge_page() -> rx.Component:
+def _challenge_header() -> rx.Component:
     s = ChallengeState
-    return page(
+    return rx.fragment(
+        rx.hstack(rx.link("← All challenges", href=routes.CHALLENGES, size="2"), width="100%"),
+        wrap_row(
+            page_title(s.title, size="8"),
+            status_badge(rx.cond(ChallengeRoom.status != "", ChallengeRoom.status, s.status)),
+        ),
+        note(
+            "hosted by ",
+            rx.link(s.host_name, href=routes.user_url(s.host_username)),
+            rx.cond(s.deadline != "", f" · deadline {s.deadline}", ""),
+            size=None,
+        ),
         rx.cond(
-            s.found,
+            s.money != "",
+            rx.callout(s.money, icon="hand-coins", color_scheme="amber", title="Money involved"),
+        ),
+        rx.cond(s.production != "", rx.text("For the production “", s.production, "”", size="2")),
+    )
+
+
+def _prompt() -> rx.Component:
+    s = ChallengeState
+    return panel(
+        "Prompt",
+        rx.text(s.prompt, white_space="pre-wrap"),
+        rx.cond(
+            s.instructions != "",
             rx.vstack(
-                rx.hstack(
-                    rx.link("← All challenges", href=routes.CHALLENGES, size="2"),
-                    width="100%",
-                ),
-                rx.hstack(
-                    rx.heading(s.title, size="8", as_="h1"),
-                    status_badge(
-                        rx.cond(ChallengeRoom.status != "", ChallengeRoom.status, s.status)
-                    ),
-                    align="center",
-                    spacing="3",
-                    wrap="wrap",
-                ),
-                rx.text(
-                    "hosted by ",
-                    rx.link(s.host_name, href=routes.user_url(s.host_username)),
-                    rx.cond(s.deadline != "", f" · deadline {s.deadline}", ""),
-                    color_scheme="gray",
-                ),
-                rx.cond(
-                    s.money != "",
-                    rx.callout(
-                        s.money, icon="hand-coins", color_scheme="amber", title="Money involved"
-                    ),
-                ),
-                rx.cond(
-                    s.production != "", rx.text("For the production “", s.production, "”", size="2")
-                ),
-                rx.card(
-                    rx.vstack(
-                        rx.heading("Prompt", size="3", as_="h2"),
-                        rx.text(s.prompt, white_space="pre-wrap"),
-                        rx.cond(
-                            s.instructions != "",
-                            rx.vstack(
-                                rx.heading("Instructions", size="3", as_="h2"),
-                                rx.text(s.instructions, white_space="pre-wrap"),
-                            ),
-                        ),
-                        rx.hstack(
-                            rx.text("Accepts", size="2"),
-                            rx.foreach(s.kinds, kind_badge),
-                            spacing="2",
-                        ),
-                        spacing="2",
-                    ),
-                    width="100%",
-                ),
-                error_callout(s.error),
-                rx.hstack(
-                    rx.cond(
-                        (s.state == "open") & (s.status != "closed") & AuthState.signed_in,
-                        rx.link(
-                            rx.button(rx.icon("upload", size=16), "Submit a record", size="3"),
-                            href=routes.new_record_url(challenge_id=s.cid),
-                        ),
-                    ),
-                    rx.cond(s.can_manage, _manage_buttons()),
-                    spacing="3",
-                    wrap="wrap",
-                ),
-                rx.divider(),
-                rx.heading("Entries", size="6", as_="h2"),
-                _live_strip(),
-                _controls(),
-                card_grid(s.entries, _live_entry, empty="No entries here yet."),
-                _pager(),
-                spacing="4",
-                width="100%",
-            ),
-            rx.vstack(
-                rx.heading("No such challenge", size="7", as_="h1"),
-                rx.link("See all challenges", href=routes.CHALLENGES),
+                rx.heading("Instructions", size="3", as_="h2"),
+                rx.text(s.instructions, white_space="pre-wrap"),
             ),
         ),
+        rx.hstack(rx.text("Accepts", size="2"), rx.foreach(s.kinds, kind_badge), spacing="2"),
+        size="3",
+        spacing="2",
+    )
+
+
+def challenge_page() -> rx.Component:
+    s = ChallengeState
+    return item_page(
+        s.found,
+        dead_end("No such challenge", back=("See all challenges", routes.CHALLENGES)),
+        _challenge_header(),
+        _prompt(),
+        error_callout(s.error),
+        wrap_row(
+            rx.cond(
+                (s.state == "open") & (s.status != "closed") & AuthState.signed_in,
+                link_button(
+                    "Submit a record",
+                    routes.new_record_url(challenge_id=s.cid),
+                    icon="upload",
+                    size="3",
+                ),
+            ),
+            rx.cond(s.can_manage, _manage_buttons()),
+            align="start",
+        ),
+        rx.divider(),
+        rx.heading("Entries", size="6", as_="h2"),
+        _live_strip(),
+        _controls(),
+        card_grid(s.entries, _live_entry, empty="No entries here yet."),
+        _pager(),
     )
 
 
@@ -398,103 +369,94 @@ def _production_option(row: ObjectVar[TitledRow]) -> tuple[rx.Var, rx.Var]:
     return row.id, row.title
 
 
+def _money_fields() -> rx.Component:
+    f = ChallengeFormState
+    return rx.fragment(
+        rx.hstack(
+            text_field(
+                "Pool in dollars (optional)",
+                "pool",
+                default_value=f.f_pool,
+                inputmode="decimal",
+                placeholder="e.g. 1200",
+            ),
+            text_field(
+                "Contributors' share in % (optional)",
+                "share",
+                default_value=f.f_share,
+                inputmode="decimal",
+                placeholder="e.g. 50",
+            ),
+            width="100%",
+            spacing="3",
+        ),
+        note(
+            "When money is involved the pool and share are shown on the challenge, "
+            "so nobody contributes blind."
+        ),
+    )
+
+
 def challenge_form() -> rx.Component:
     f = ChallengeFormState
-    return page(
-        rx.cond(
-            f.allowed,
-            rx.form(
-                rx.vstack(
-                    rx.heading(
-                        rx.cond(f.editing_id > 0, "Edit challenge", "New challenge"),
-                        size="7",
-                        as_="h1",
-                    ),
-                    error_callout(f.error),
-                    text_field(
-                        "Title", "title", default_value=f.f_title, required=True, max_length=200
-                    ),
-                    text_area_field("Prompt", "prompt", default_value=f.f_prompt, required=True),
-                    text_area_field(
-                        "Instructions", "instructions", default_value=f.f_instructions, rows=3
-                    ),
-                    checkbox_group(
-                        "Accepted record kinds",
-                        *[
-                            checkbox_field(
-                                k.capitalize(),
-                                f"kind_{k}",
-                                default_checked=f.f_kinds.contains(k),
-                                id=f"kind-{k}",
-                            )
-                            for k in RECORD_KINDS
-                        ],
-                    ),
-                    text_field(
-                        "Deadline (UTC, optional)",
-                        "deadline",
-                        type="datetime-local",
-                        default_value=f.f_deadline,
-                    ),
-                    select_field(
-                        "Production (optional)",
-                        "production",
-                        f.productions,
-                        first=("", "No production"),
-                        option=_production_option,
-                        default_value=f.f_production,
-                    ),
-                    rx.hstack(
-                        text_field(
-                            "Pool in dollars (optional)",
-                            "pool",
-                            default_value=f.f_pool,
-                            inputmode="decimal",
-                            placeholder="e.g. 1200",
-                        ),
-                        text_field(
-                            "Contributors' share in % (optional)",
-                            "share",
-                            default_value=f.f_share,
-                            inputmode="decimal",
-                            placeholder="e.g. 50",
-                        ),
-                        width="100%",
-                        spacing="3",
-                    ),
-                    rx.text(
-                        "When money is involved the pool and share are shown on the challenge, "
-                        "so nobody contributes blind.",
-                        size="2",
-                        color_scheme="gray",
-                    ),
-                    rx.cond(
-                        f.editing_id == 0,
-                        checkbox_field(
-                            "Open it for entries now (otherwise save as a draft)",
-                            "publish",
-                            id="field-publish",
-                            default_checked=True,
-                        ),
-                    ),
-                    rx.button(
-                        rx.cond(f.editing_id > 0, "Save challenge", "Post challenge"),
-                        type="submit",
-                        size="3",
-                    ),
-                    spacing="4",
-                    width="100%",
-                    max_width="40em",
+    editing = f.editing_id > 0
+    return item_page(
+        f.allowed,
+        dead_end(
+            "Challenges",
+            error_callout(f.error),
+            rx.cond(f.error == "", rx.text("Only hosts can post challenges.")),
+            back=("Back to the board", routes.CHALLENGES),
+        ),
+        form_stack(
+            page_title(rx.cond(editing, "Edit challenge", "New challenge")),
+            error_callout(f.error),
+            text_field("Title", "title", default_value=f.f_title, required=True, max_length=200),
+            text_area_field("Prompt", "prompt", default_value=f.f_prompt, required=True),
+            text_area_field("Instructions", "instructions", default_value=f.f_instructions, rows=3),
+            checkbox_group(
+                "Accepted record kinds",
+                *[
+                    checkbox_field(
+                        k.capitalize(),
+                        f"kind_{k}",
+                        default_checked=f.f_kinds.contains(k),
+                        id=f"kind-{k}",
+                    )
+                    for k in RECORD_KINDS
+                ],
+            ),
+            text_field(
+                "Deadline (UTC, optional)",
+                "deadline",
+                type="datetime-local",
+                default_value=f.f_deadline,
+            ),
+            select_field(
+                "Production (optional)",
+                "production",
+                f.productions,
+                first=("", "No production"),
+                option=_production_option,
+                default_value=f.f_production,
+            ),
+            _money_fields(),
+            rx.cond(
+                f.editing_id == 0,
+                checkbox_field(
+                    "Open it for entries now (otherwise save as a draft)",
+                    "publish",
+                    id="field-publish",
+                    default_checked=True,
                 ),
-                on_submit=f.submit,
-                aria_label="Challenge",
-                key=f.loads,
             ),
-            rx.vstack(
-                rx.heading("Challenges", size="7", as_="h1"),
-                error_callout(f.error),
-                rx.cond(f.error == "", rx.text("Only hosts can post challenges.")),
-                rx.link("Back to the board", href=routes.CHALLENGES),
+            rx.button(
+                rx.cond(editing, "Save challenge", "Post challenge"), type="submit", size="3"
             ),
+            on_submit=f.submit,
+            label="Challenge",
+            spacing="4",
+            max_width="40em",
+            key=f.loads,
         ),
     )

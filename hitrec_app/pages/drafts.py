@@ -12,11 +12,29 @@ from hitrec_app.components.collab_editor import (
     authorship_key,
     collab_editor,
     line_diff,
+    version_text,
 )
 from hitrec_app.components.dialogs import confirm_dialog
-from hitrec_app.components.forms import select_field, text_field
-from hitrec_app.components.layout import error_callout, page, success_callout
-from hitrec_app.components.sections import item_list, section
+from hitrec_app.components.forms import form_stack, inline_form, select_field, text_field
+from hitrec_app.components.layout import (
+    dead_end,
+    error_callout,
+    item_page,
+    page_title,
+    small_button,
+    success_callout,
+    titled_page,
+)
+from hitrec_app.components.sections import (
+    action_row,
+    card_column,
+    item_list,
+    main_and_side,
+    note,
+    panel,
+    section,
+    wrap_row,
+)
 from hitrec_app.state.base import AuthState
 from hitrec_app.state.drafts import (
     SNAPSHOT_FIELD,
@@ -37,26 +55,17 @@ MEMBER_ROLE_LABELS = {"editor": "Editor", "viewer": "Viewer", "owner": "Owner (h
 # -- /drafts ----------------------------------------------------------------------------
 def _draft_row(d: ObjectVar[DraftRow]) -> rx.Component:
     return rx.card(
-        rx.hstack(
+        action_row(
             rx.vstack(
                 rx.link(d.title, href=routes.draft_url(d.id), weight="bold", size="4"),
-                rx.hstack(
+                wrap_row(
                     rx.badge(d.role, variant="soft"),
-                    rx.text(d.members, size="2", color_scheme="gray"),
-                    rx.cond(
-                        d.challenge != "",
-                        rx.text("for “", d.challenge, "”", size="2", color_scheme="gray"),
-                    ),
-                    spacing="3",
-                    align="center",
-                    wrap="wrap",
+                    note(d.members),
+                    rx.cond(d.challenge != "", note("for “", d.challenge, "”")),
                 ),
                 spacing="1",
             ),
-            rx.spacer(),
-            rx.text(d.created, size="1", color_scheme="gray"),
-            align="center",
-            width="100%",
+            note(d.created, size="1"),
         ),
         width="100%",
     )
@@ -67,69 +76,52 @@ def _challenge_option(c: ObjectVar[TitledRow]) -> tuple[rx.Var, rx.Var]:
 
 
 def _new_draft_form() -> rx.Component:
-    return rx.card(
-        rx.form(
-            rx.vstack(
-                rx.heading("Start a draft", size="4", as_="h2"),
-                text_field(
-                    "Title",
-                    "title",
-                    required=True,
-                    max_length=200,
-                    placeholder="The working title of your story",
-                ),
-                select_field(
-                    "For a challenge (optional)",
-                    "challenge_id",
-                    DraftsListState.challenge_options,
-                    first=("none", "No challenge"),
-                    option=_challenge_option,
-                    default_value="none",
-                ),
-                rx.button("Create draft", type="submit", size="3"),
-                spacing="3",
-                width="100%",
+    return panel(
+        "Start a draft",
+        form_stack(
+            text_field(
+                "Title",
+                "title",
+                required=True,
+                max_length=200,
+                placeholder="The working title of your story",
             ),
+            select_field(
+                "For a challenge (optional)",
+                "challenge_id",
+                DraftsListState.challenge_options,
+                first=("none", "No challenge"),
+                option=_challenge_option,
+                default_value="none",
+            ),
+            rx.button("Create draft", type="submit", size="3"),
             on_submit=DraftsListState.create,
-            aria_label="Start a draft",
+            label="Start a draft",
         ),
-        width="100%",
     )
 
 
 def drafts_index() -> rx.Component:
-    return page(
-        rx.vstack(
-            rx.text(
-                "Write a story together, live. Everyone in a draft types at once, sees each "
-                "other's cursors, and gets credit for exactly what they wrote.",
-                color_scheme="gray",
-            ),
-            error_callout(DraftsListState.error),
-            rx.cond(
-                AuthState.signed_in,
-                rx.grid(
-                    section(
-                        "Your drafts",
-                        DraftsListState.my_drafts,
-                        _draft_row,
-                        empty="You are not in any draft yet. Start one, or ask a writer "
-                        "to invite you.",
-                        label="Your drafts",
-                        spacing="3",
-                    ),
-                    _new_draft_form(),
-                    grid_template_columns=rx.breakpoints(
-                        initial="minmax(0, 1fr)", md="minmax(0, 2fr) minmax(0, 1fr)"
-                    ),
-                    spacing="5",
-                    width="100%",
+    return titled_page(
+        "Drafts",
+        rx.cond(
+            AuthState.signed_in,
+            main_and_side(
+                section(
+                    "Your drafts",
+                    DraftsListState.my_drafts,
+                    _draft_row,
+                    empty="You are not in any draft yet. Start one, or ask a writer to invite you.",
+                    label="Your drafts",
+                    spacing="3",
                 ),
+                _new_draft_form(),
+                widths=("2fr", "minmax(0, 1fr)"),
             ),
-            spacing="4",
-            width="100%",
         ),
-        title="Drafts",
+        intro="Write a story together, live. Everyone in a draft types at once, sees each "
+        "other's cursors, and gets credit for exactly what they wrote.",
+        error=DraftsListState.error,
     )
 
 
@@ -148,14 +140,17 @@ def _role_select(m: ObjectVar[MemberRow]) -> rx.Component:
 
 
 def _member_row(m: ObjectVar[MemberRow]) -> rx.Component:
-    return rx.hstack(
-        author_swatch(m.color),
-        rx.vstack(
-            rx.text(m.display_name, rx.cond(m.is_me, " (you)", ""), size="2", weight="medium"),
-            rx.text("@", m.username, size="1", color_scheme="gray"),
-            spacing="0",
+    return action_row(
+        rx.hstack(
+            author_swatch(m.color),
+            rx.vstack(
+                rx.text(m.display_name, rx.cond(m.is_me, " (you)", ""), size="2", weight="medium"),
+                note("@", m.username, size="1"),
+                spacing="0",
+            ),
+            spacing="2",
+            align="center",
         ),
-        rx.spacer(),
         rx.cond(
             DraftState.is_owner & ~m.is_me,
             rx.hstack(
@@ -175,102 +170,76 @@ def _member_row(m: ObjectVar[MemberRow]) -> rx.Component:
             ),
             rx.badge(m.role, variant="soft"),
         ),
-        align="center",
         spacing="2",
-        width="100%",
     )
 
 
 def _invite_form() -> rx.Component:
-    return rx.form(
-        rx.vstack(
-            text_field("Invite by username", "username", required=True, placeholder="username"),
-            select_field(
-                "Role",
-                "role",
-                [(role, INVITE_ROLE_LABELS[role]) for role in INVITABLE_ROLES],
-                field_id="field-invite-role",
-                default_value="editor",
-            ),
-            rx.button("Invite", type="submit", size="2"),
-            spacing="2",
-            width="100%",
+    return form_stack(
+        text_field("Invite by username", "username", required=True, placeholder="username"),
+        select_field(
+            "Role",
+            "role",
+            [(role, INVITE_ROLE_LABELS[role]) for role in INVITABLE_ROLES],
+            field_id="field-invite-role",
+            default_value="editor",
         ),
+        rx.button("Invite", type="submit", size="2"),
         on_submit=DraftState.invite,
-        aria_label="Invite a member",
-        width="100%",
+        label="Invite a member",
+        spacing="2",
     )
 
 
 def _members_card() -> rx.Component:
-    return rx.card(
-        rx.vstack(
-            rx.heading("Members", size="3", as_="h2"),
-            item_list(DraftState.members, _member_row, label="Members"),
-            rx.cond(DraftState.is_owner, _invite_form()),
-            confirm_dialog(
-                rx.button("Leave draft", variant="soft", color_scheme="gray", size="2"),
-                title="Leave this draft?",
-                description=rx.cond(
-                    DraftState.is_owner,
-                    "Ownership passes to the longest-standing editor. Your authorship "
-                    "credit stays with the text you wrote.",
-                    "You will lose access. Your authorship credit stays with the text you wrote.",
-                ),
-                confirm="Leave",
-                cancel="Stay",
-                on_confirm=DraftState.leave,
+    return panel(
+        "Members",
+        item_list(DraftState.members, _member_row, label="Members"),
+        rx.cond(DraftState.is_owner, _invite_form()),
+        confirm_dialog(
+            rx.button("Leave draft", variant="soft", color_scheme="gray", size="2"),
+            title="Leave this draft?",
+            description=rx.cond(
+                DraftState.is_owner,
+                "Ownership passes to the longest-standing editor. Your authorship "
+                "credit stays with the text you wrote.",
+                "You will lose access. Your authorship credit stays with the text you wrote.",
             ),
-            spacing="3",
-            width="100%",
+            confirm="Leave",
+            cancel="Stay",
+            on_confirm=DraftState.leave,
         ),
-        width="100%",
+        size="3",
     )
 
 
 def _publish_card() -> rx.Component:
-    return rx.card(
-        rx.vstack(
-            rx.heading("Publish", size="3", as_="h2"),
-            rx.text(
-                "Publishing makes the current text a record, credited to every author "
-                "with their share of the surviving text (used later in pay proposals).",
-                size="2",
-                color_scheme="gray",
-            ),
-            rx.cond(
-                DraftState.published_url != "",
-                rx.link("See the published record", href=DraftState.published_url, size="2"),
-            ),
-            rx.cond(
-                DraftState.can_edit & (DraftState.published_url == ""),
-                rx.button("Publish as a text record", on_click=DraftState.publish, size="2"),
-            ),
-            spacing="2",
-            width="100%",
+    return panel(
+        "Publish",
+        note(
+            "Publishing makes the current text a record, credited to every author "
+            "with their share of the surviving text (used later in pay proposals)."
         ),
-        width="100%",
+        rx.cond(
+            DraftState.published_url != "",
+            rx.link("See the published record", href=DraftState.published_url, size="2"),
+        ),
+        rx.cond(
+            DraftState.can_edit & (DraftState.published_url == ""),
+            rx.button("Publish as a text record", on_click=DraftState.publish, size="2"),
+        ),
+        size="3",
+        spacing="2",
     )
 
 
 def _authors_panel() -> rx.Component:
     return rx.vstack(
-        rx.hstack(
-            rx.text(
-                "Each author's text in their colour; shares count surviving characters.",
-                size="2",
-                color_scheme="gray",
+        action_row(
+            note("Each author's text in their colour; shares count surviving characters."),
+            small_button(
+                rx.icon("refresh-cw", size=14), "Refresh", on_click=DraftState.load_authors
             ),
-            rx.spacer(),
-            rx.button(
-                rx.icon("refresh-cw", size=14),
-                "Refresh",
-                on_click=DraftState.load_authors,
-                size="1",
-                variant="soft",
-            ),
-            width="100%",
-            align="center",
         ),
         authorship_key(DraftState.author_shares),
         authored_text(DraftState.author_runs),
@@ -280,101 +249,72 @@ def _authors_panel() -> rx.Component:
 
 
 def _snapshot_row(s: ObjectVar[SnapshotRow]) -> rx.Component:
-    return rx.hstack(
+    return action_row(
         rx.vstack(
             rx.text(s.label, weight="medium", size="2"),
-            rx.text(s.when, rx.cond(s.by != "", f" · {s.by}", ""), size="1", color_scheme="gray"),
+            note(s.when, rx.cond(s.by != "", f" · {s.by}", ""), size="1"),
             spacing="0",
         ),
-        rx.spacer(),
-        rx.button(
+        small_button(
             "View",
             # See _role_select: a handler called with arguments.
             on_click=DraftState.view_snapshot(s.id),  # type: ignore[operator]
-            size="1",
-            variant="soft",
             aria_label=f"View {s.label} {s.when}",
         ),
-        align="center",
-        width="100%",
     )
 
 
 def _snapshot_form() -> rx.Component:
-    return rx.form(
-        rx.hstack(
-            rx.input(
-                name="name",
-                id=SNAPSHOT_FIELD,
-                placeholder="Name this version, e.g. “first act done”",
-                aria_label="Snapshot name",
-                required=True,
-                max_length=120,
-                width="100%",
-            ),
-            rx.button("Save named snapshot", type="submit"),
+    return inline_form(
+        rx.input(
+            name="name",
+            id=SNAPSHOT_FIELD,
+            placeholder="Name this version, e.g. “first act done”",
+            aria_label="Snapshot name",
+            required=True,
+            max_length=120,
             width="100%",
         ),
+        rx.button("Save named snapshot", type="submit"),
         on_submit=DraftState.take_snapshot,
-        aria_label="Save a named snapshot",
-        width="100%",
+        label="Save a named snapshot",
     )
 
 
 def _snapshot_view() -> rx.Component:
-    return rx.card(
-        rx.vstack(
-            rx.hstack(
-                rx.heading(DraftState.viewing_label, size="3", as_="h3"),
-                rx.spacer(),
-                rx.cond(
-                    DraftState.can_edit,
-                    rx.button(
-                        "Restore this version",
-                        # See _role_select: a handler called with arguments.
-                        on_click=DraftState.restore_snapshot(  # type: ignore[operator]
-                            DraftState.viewing_snapshot_id
-                        ),
-                        size="1",
-                        color_scheme="orange",
+    return card_column(
+        action_row(
+            rx.heading(DraftState.viewing_label, size="3", as_="h3"),
+            rx.cond(
+                DraftState.can_edit,
+                small_button(
+                    "Restore this version",
+                    # See _role_select: a handler called with arguments.
+                    on_click=DraftState.restore_snapshot(  # type: ignore[operator]
+                        DraftState.viewing_snapshot_id
                     ),
+                    variant="solid",
+                    color_scheme="orange",
                 ),
-                rx.button(
-                    "Close",
-                    on_click=DraftState.close_snapshot,
-                    size="1",
-                    variant="soft",
-                    color_scheme="gray",
-                ),
-                width="100%",
-                align="center",
             ),
-            rx.tabs.root(
-                rx.tabs.list(
-                    rx.tabs.trigger("Diff against now", value="diff"),
-                    rx.tabs.trigger("Text of this version", value="text"),
-                ),
-                rx.tabs.content(
-                    line_diff(DraftState.diff_lines, label="Changes since this version"),
-                    value="diff",
-                ),
-                rx.tabs.content(
-                    rx.box(
-                        DraftState.viewing_text,
-                        white_space="pre-wrap",
-                        padding_y="0.5em",
-                        aria_label="Text of this version",
-                        role="region",
-                    ),
-                    value="text",
-                ),
-                default_value="diff",
-                width="100%",
+            small_button("Close", on_click=DraftState.close_snapshot, color_scheme="gray"),
+        ),
+        rx.tabs.root(
+            rx.tabs.list(
+                rx.tabs.trigger("Diff against now", value="diff"),
+                rx.tabs.trigger("Text of this version", value="text"),
             ),
-            spacing="2",
+            rx.tabs.content(
+                line_diff(DraftState.diff_lines, label="Changes since this version"),
+                value="diff",
+            ),
+            rx.tabs.content(
+                version_text(DraftState.viewing_text, label="Text of this version"), value="text"
+            ),
+            default_value="diff",
             width="100%",
         ),
-        width="100%",
+        spacing="2",
     )
 
 
@@ -406,8 +346,12 @@ def _editor() -> rx.Component:
             placeholder=rx.cond(DraftState.can_edit, "Start writing…", "Nothing written yet."),
             on_access_changed=DraftState.access_changed,
         ),
-        rx.skeleton(rx.box(height="22em", width="100%")),
+        _loading(),
     )
+
+
+def _loading() -> rx.Component:
+    return rx.skeleton(rx.box(height="22em", width="100%"))
 
 
 def _draft_header() -> rx.Component:
@@ -419,80 +363,51 @@ def _draft_header() -> rx.Component:
             href=routes.DRAFTS,
             size="2",
         ),
-        rx.heading(DraftState.title, size="7", as_="h1"),
-        rx.hstack(
+        page_title(DraftState.title),
+        wrap_row(
             rx.badge("You are ", DraftState.my_role, variant="soft", size="2"),
             rx.cond(
                 DraftState.challenge_title != "",
-                rx.text(
-                    "For the challenge “",
-                    DraftState.challenge_title,
-                    "”",
-                    size="2",
-                    color_scheme="gray",
-                ),
+                note("For the challenge “", DraftState.challenge_title, "”"),
             ),
             rx.cond(
                 ~DraftState.can_edit,
-                rx.text(
-                    "You can read this draft but not change it.", size="2", color_scheme="gray"
-                ),
+                note("You can read this draft but not change it."),
             ),
-            spacing="3",
-            align="center",
-            wrap="wrap",
         ),
     )
 
 
-def draft_page() -> rx.Component:
-    return page(
-        rx.cond(
-            DraftState.found,
-            rx.vstack(
-                _draft_header(),
-                error_callout(DraftState.error),
-                success_callout(DraftState.message),
-                rx.grid(
-                    rx.vstack(
-                        _editor(),
-                        rx.tabs.root(
-                            rx.tabs.list(
-                                rx.tabs.trigger(
-                                    "Show authors",
-                                    value="authors",
-                                    on_click=DraftState.load_authors,
-                                ),
-                                rx.tabs.trigger("History", value="history"),
-                            ),
-                            rx.tabs.content(_authors_panel(), value="authors", padding_top="1em"),
-                            rx.tabs.content(_history_panel(), value="history", padding_top="1em"),
-                            default_value="history",
-                            width="100%",
-                        ),
-                        spacing="4",
-                        width="100%",
-                        min_width="0",
-                    ),
-                    rx.vstack(_members_card(), _publish_card(), spacing="4", width="100%"),
-                    grid_template_columns=rx.breakpoints(
-                        initial="minmax(0, 1fr)", md="minmax(0, 1fr) 19em"
-                    ),
-                    spacing="5",
-                    width="100%",
-                ),
-                spacing="3",
-                width="100%",
-            ),
-            rx.cond(
-                DraftState.denied != "",
-                rx.vstack(
-                    rx.heading("This draft is not open to you", size="6", as_="h1"),
-                    error_callout(DraftState.denied),
-                    rx.link("Back to your drafts", href=routes.DRAFTS),
-                    spacing="3",
-                ),
-                rx.skeleton(rx.box(height="22em", width="100%")),
-            ),
+def _draft_tabs() -> rx.Component:
+    return rx.tabs.root(
+        rx.tabs.list(
+            rx.tabs.trigger("Show authors", value="authors", on_click=DraftState.load_authors),
+            rx.tabs.trigger("History", value="history"),
         ),
+        rx.tabs.content(_authors_panel(), value="authors", padding_top="1em"),
+        rx.tabs.content(_history_panel(), value="history", padding_top="1em"),
+        default_value="history",
+        width="100%",
+    )
+
+
+def draft_page() -> rx.Component:
+    not_open = dead_end(
+        "This draft is not open to you",
+        error_callout(DraftState.denied),
+        back=("Back to your drafts", routes.DRAFTS),
+        size="6",
+    )
+    return item_page(
+        DraftState.found,
+        # Until the draft has loaded: neither found nor refused.
+        rx.cond(DraftState.denied != "", not_open, _loading()),
+        _draft_header(),
+        error_callout(DraftState.error),
+        success_callout(DraftState.message),
+        main_and_side(
+            rx.vstack(_editor(), _draft_tabs(), spacing="4", width="100%", min_width="0"),
+            rx.vstack(_members_card(), _publish_card(), spacing="4", width="100%"),
+        ),
+        spacing="3",
     )

@@ -6,8 +6,8 @@ import reflex as rx
 from reflex.vars import ObjectVar
 
 from hitrec_app import routes
-from hitrec_app.components.layout import page
-from hitrec_app.components.sections import feed
+from hitrec_app.components.layout import dead_end, link_button, page, titled_page
+from hitrec_app.components.sections import CARD_COLUMNS, feed, note, wrap_row
 from hitrec_app.state.activity import ActivityRoom, ActivityRow
 from hitrec_app.state.base import AuthState
 
@@ -45,7 +45,7 @@ def _step(icon: str, title: str, text: str) -> rx.Component:
         rx.vstack(
             rx.icon(icon, size=24, color="var(--accent-9)"),
             rx.heading(title, size="3", as_="h3"),
-            rx.text(text, size="2", color_scheme="gray"),
+            note(text),
             spacing="2",
         ),
         width="100%",
@@ -71,71 +71,65 @@ def _activity() -> rx.Component:
 
 
 def _activity_item(item: ObjectVar[ActivityRow]) -> rx.Component:
-    return rx.hstack(
+    return wrap_row(
         rx.cond(item.link != "", rx.link(item.text, href=item.link), rx.text(item.text)),
-        rx.text(item.at, size="1", color_scheme="gray"),
+        note(item.at, size="1"),
+        align="start",
         justify="between",
-        wrap="wrap",
         width="100%",
     )
 
 
+def _ways_in(first: tuple[str, str], *others: tuple[str, str]) -> rx.Component:
+    """Big buttons to where one starts: the first stands out, the others are outlined."""
+    return wrap_row(
+        link_button(*first, size="3"),
+        *[link_button(*way, size="3", variant="outline") for way in others],
+    )
+
+
 def home() -> rx.Component:
-    return page(
-        rx.vstack(
-            rx.cond(
-                AuthState.signed_in,
-                rx.heading(f"Welcome back, {AuthState.display_name}", size="8", as_="h1"),
-                rx.heading("Make things together. Get paid fairly.", size="8", as_="h1"),
-            ),
-            rx.text(
-                "hitrec is an open studio where people make creative work together: "
-                "answer a challenge, remix each other's records, co-write stories live, "
-                "and share the money a production earns through open, line-by-line votes.",
-                size="4",
-                color_scheme="gray",
-                max_width="46em",
-            ),
-            rx.cond(
-                AuthState.signed_in,
-                rx.hstack(
-                    rx.link(rx.button("Browse challenges", size="3"), href=routes.CHALLENGES),
-                    rx.link(
-                        rx.button("Submit a record", size="3", variant="outline"),
-                        href=routes.RECORD_NEW,
-                    ),
-                    rx.link(
-                        rx.button("Your drafts", size="3", variant="outline"), href=routes.DRAFTS
-                    ),
-                    spacing="3",
-                    wrap="wrap",
-                ),
-                rx.hstack(
-                    rx.link(rx.button("Join the studio", size="3"), href=routes.SIGN_UP),
-                    rx.link(rx.button("Sign in", size="3", variant="outline"), href=routes.SIGN_IN),
-                    spacing="3",
-                ),
-            ),
-            rx.grid(
-                *[_step(*s) for s in _STEPS],
-                columns=rx.breakpoints(initial="1", sm="2", md="3"),
-                spacing="3",
-                width="100%",
-                margin_top="1em",
-            ),
-            _activity(),
-            spacing="5",
-            width="100%",
+    return titled_page(
+        rx.cond(
+            AuthState.signed_in,
+            f"Welcome back, {AuthState.display_name}",
+            "Make things together. Get paid fairly.",
         ),
+        note(
+            "hitrec is an open studio where people make creative work together: "
+            "answer a challenge, remix each other's records, co-write stories live, "
+            "and share the money a production earns through open, line-by-line votes.",
+            size="4",
+            max_width="46em",
+        ),
+        rx.cond(
+            AuthState.signed_in,
+            _ways_in(
+                ("Browse challenges", routes.CHALLENGES),
+                ("Submit a record", routes.RECORD_NEW),
+                ("Your drafts", routes.DRAFTS),
+            ),
+            _ways_in(("Join the studio", routes.SIGN_UP), ("Sign in", routes.SIGN_IN)),
+        ),
+        rx.grid(
+            *[_step(*s) for s in _STEPS],
+            columns=CARD_COLUMNS,
+            spacing="3",
+            width="100%",
+            margin_top="1em",
+        ),
+        _activity(),
+        size="8",
+        spacing="5",
     )
 
 
 def not_found() -> rx.Component:
     return page(
-        rx.vstack(
-            rx.heading("Page not found", size="8", as_="h1"),
+        dead_end(
+            "Page not found",
             rx.text("There is nothing at this address. It may have moved, or never existed."),
-            rx.link("Go to the home page", href=routes.HOME),
-            spacing="3",
+            back=("Go to the home page", routes.HOME),
+            size="8",
         )
     )

@@ -6,10 +6,10 @@ import reflex as rx
 from reflex.vars import ObjectVar, StringVar
 
 from hitrec_app import routes
-from hitrec_app.components.forms import text_area_field, text_field
-from hitrec_app.components.layout import error_callout, page, success_callout
-from hitrec_app.components.records import kind_badge
-from hitrec_app.components.sections import section
+from hitrec_app.components.forms import form_stack, text_area_field, text_field
+from hitrec_app.components.layout import dead_end, item_page, page_title, titled_page
+from hitrec_app.components.records import record_link
+from hitrec_app.components.sections import note, section
 from hitrec_app.state.base import AuthState
 from hitrec_app.state.profile import (
     ProductionCreditRow,
@@ -17,7 +17,6 @@ from hitrec_app.state.profile import (
     PublicProfileState,
     RemixRow,
 )
-from hitrec_app.state.rows import RecordLinkRow
 from hitrec_app.vocabulary import AVATAR_HINT
 
 _AVATAR_TYPES = {
@@ -37,102 +36,80 @@ def _avatar(url: str | rx.Var[str], name: str | StringVar) -> rx.Component:
     )
 
 
-def profile() -> rx.Component:
-    return page(
-        rx.vstack(
-            rx.heading("Your profile", size="7", as_="h1"),
-            success_callout(ProfileState.message),
-            error_callout(ProfileState.error),
-            rx.hstack(
-                _avatar(ProfileState.avatar_url, AuthState.display_name),
-                rx.vstack(
-                    rx.text(f"@{AuthState.username}", weight="bold"),
-                    rx.badge(AuthState.role),
-                    rx.link(
-                        "See your public page", href=routes.user_url(AuthState.username), size="2"
-                    ),
-                ),
-                align="center",
-                spacing="4",
-            ),
-            rx.form(
-                rx.vstack(
-                    text_field(
-                        "Display name",
-                        "display_name",
-                        default_value=AuthState.display_name,
-                        key=AuthState.display_name,
-                        required=True,
-                    ),
-                    text_area_field(
-                        "Bio",
-                        "bio",
-                        rows=5,
-                        default_value=ProfileState.bio,
-                        key=ProfileState.bio,
-                    ),
-                    rx.button("Save profile", type="submit"),
-                    spacing="3",
-                    width="100%",
-                ),
-                on_submit=ProfileState.save,
-                width="100%",
-                aria_label="Edit profile",
-            ),
-            rx.vstack(
-                rx.text(f"Avatar ({AVATAR_HINT})", weight="medium"),
-                rx.upload(
-                    rx.button("Choose image", variant="outline", type="button"),
-                    id="avatar",
-                    accept=_AVATAR_TYPES,
-                    max_files=1,
-                    border="1px dashed var(--gray-a7)",
-                    padding="1em",
-                ),
-                rx.text(rx.selected_files("avatar").join(", "), size="2"),
-                rx.button(
-                    "Upload avatar",
-                    # mypy types @rx.event handlers as EventNamespace (not callable).
-                    on_click=ProfileState.upload_avatar(rx.upload_files(upload_id="avatar")),  # type: ignore[operator]
-                    variant="soft",
-                ),
-                spacing="2",
-            ),
-            spacing="4",
-            width="100%",
-            max_width="36em",
+def _avatar_upload() -> rx.Component:
+    return rx.vstack(
+        rx.text(f"Avatar ({AVATAR_HINT})", weight="medium"),
+        rx.upload(
+            rx.button("Choose image", variant="outline", type="button"),
+            id="avatar",
+            accept=_AVATAR_TYPES,
+            max_files=1,
+            border="1px dashed var(--gray-a7)",
+            padding="1em",
         ),
+        rx.text(rx.selected_files("avatar").join(", "), size="2"),
+        rx.button(
+            "Upload avatar",
+            # mypy types @rx.event handlers as EventNamespace (not callable).
+            on_click=ProfileState.upload_avatar(rx.upload_files(upload_id="avatar")),  # type: ignore[operator]
+            variant="soft",
+        ),
+        spacing="2",
+    )
+
+
+def profile() -> rx.Component:
+    return titled_page(
+        "Your profile",
+        rx.hstack(
+            _avatar(ProfileState.avatar_url, AuthState.display_name),
+            rx.vstack(
+                rx.text(f"@{AuthState.username}", weight="bold"),
+                rx.badge(AuthState.role),
+                rx.link("See your public page", href=routes.user_url(AuthState.username), size="2"),
+            ),
+            align="center",
+            spacing="4",
+        ),
+        form_stack(
+            text_field(
+                "Display name",
+                "display_name",
+                default_value=AuthState.display_name,
+                key=AuthState.display_name,
+                required=True,
+            ),
+            text_area_field(
+                "Bio", "bio", rows=5, default_value=ProfileState.bio, key=ProfileState.bio
+            ),
+            rx.button("Save profile", type="submit"),
+            on_submit=ProfileState.save,
+            label="Edit profile",
+        ),
+        _avatar_upload(),
+        error=ProfileState.error,
+        message=ProfileState.message,
+        max_width="36em",
     )
 
 
 def public_profile() -> rx.Component:
     s = PublicProfileState
-    return page(
-        rx.cond(
-            s.found,
+    return item_page(
+        s.found,
+        dead_end("No such member", back=("Go to the home page", routes.HOME)),
+        rx.hstack(
+            _avatar(s.p_avatar_url, s.p_display_name),
             rx.vstack(
-                rx.hstack(
-                    _avatar(s.p_avatar_url, s.p_display_name),
-                    rx.vstack(
-                        rx.heading(s.p_display_name, size="7", as_="h1"),
-                        rx.text(f"@{s.p_username}", color_scheme="gray"),
-                        rx.hstack(
-                            rx.badge(s.p_role),
-                            rx.text(f"joined {s.p_joined}", size="2"),
-                        ),
-                    ),
-                    align="center",
-                    spacing="4",
-                ),
-                rx.text(s.p_bio, white_space="pre-wrap"),
-                _work(),
-                spacing="4",
+                page_title(s.p_display_name),
+                note(f"@{s.p_username}", size=None),
+                rx.hstack(rx.badge(s.p_role), rx.text(f"joined {s.p_joined}", size="2")),
             ),
-            rx.vstack(
-                rx.heading("No such member", size="7", as_="h1"),
-                rx.link("Go to the home page", href=routes.HOME),
-            ),
+            align="center",
+            spacing="4",
         ),
+        rx.text(s.p_bio, white_space="pre-wrap"),
+        _work(),
     )
 
 
@@ -140,37 +117,23 @@ def _work() -> rx.Component:
     """What the member made, what it was remixed into, and their production credits."""
     s = PublicProfileState
     return rx.vstack(
-        rx.el.section(
-            section("Records", s.w_records, _record, empty="No records yet."),
-            aria_label="Records",
-            width="100%",
+        section("Records", s.w_records, record_link, empty="No records yet.", landmark=True),
+        section(
+            "Remixed into",
+            s.w_remixed,
+            _remix,
+            empty="Nobody has remixed these yet.",
+            landmark=True,
         ),
-        rx.el.section(
-            section("Remixed into", s.w_remixed, _remix, empty="Nobody has remixed these yet."),
-            aria_label="Remixed into",
-            width="100%",
-        ),
-        rx.el.section(
-            section(
-                "Credits on productions",
-                s.w_productions,
-                _credit,
-                empty="No production credits yet.",
-            ),
-            aria_label="Credits on productions",
-            width="100%",
+        section(
+            "Credits on productions",
+            s.w_productions,
+            _credit,
+            empty="No production credits yet.",
+            landmark=True,
         ),
         spacing="4",
         width="100%",
-    )
-
-
-def _record(r: ObjectVar[RecordLinkRow]) -> rx.Component:
-    return rx.hstack(
-        kind_badge(r.kind),
-        rx.link(r.title, href=routes.record_url(r.id)),
-        rx.cond(r.withdrawn, rx.badge("withdrawn", color_scheme="gray")),
-        align="center",
     )
 
 

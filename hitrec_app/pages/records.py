@@ -2,15 +2,46 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import reflex as rx
 from reflex.vars import ObjectVar
 
 from hitrec_app import routes
 from hitrec_app.components.dialogs import confirm_dialog
-from hitrec_app.components.forms import radio_field, text_area_field, text_field, upload_field
-from hitrec_app.components.layout import error_callout, page, success_callout
-from hitrec_app.components.records import kind_badge, lineage_graph, safe_markdown
-from hitrec_app.components.sections import region, section
+from hitrec_app.components.forms import (
+    form_stack,
+    inline_form,
+    radio_field,
+    text_area_field,
+    text_field,
+    upload_field,
+)
+from hitrec_app.components.layout import (
+    dead_end,
+    error_callout,
+    item_page,
+    link_button,
+    page,
+    page_title,
+    small_button,
+    success_callout,
+)
+from hitrec_app.components.records import (
+    kind_badge,
+    lineage_graph,
+    record_link,
+    safe_markdown,
+    withdrawn_badge,
+)
+from hitrec_app.components.sections import (
+    card_column,
+    note,
+    panel,
+    region,
+    section,
+    wrap_row,
+)
 from hitrec_app.state.base import AuthState
 from hitrec_app.state.records import (
     CommentRow,
@@ -21,6 +52,20 @@ from hitrec_app.state.records import (
 )
 from hitrec_app.state.rows import PersonRow, RecordLinkRow
 from hitrec_app.vocabulary import RECORD_FILE_ACCEPT, RECORD_FILE_HINTS
+
+
+def _player(element: Callable[..., rx.Component], style: dict[str, str]) -> rx.Component:
+    """The record's sound or film, with the browser's own controls."""
+    s = RecordState
+    return rx.cond(
+        s.file_path != "",
+        element(
+            rx.el.source(src=rx.get_upload_url(s.file_path), type=s.mime),
+            controls=True,
+            aria_label="Play " + s.title,
+            style=style,
+        ),
+    )
 
 
 def _media() -> rx.Component:
@@ -42,41 +87,9 @@ def _media() -> rx.Component:
                 ),
             ),
         ),
-        (
-            "audio",
-            rx.cond(
-                s.file_path != "",
-                rx.el.audio(
-                    rx.el.source(src=url, type=s.mime),
-                    controls=True,
-                    aria_label="Play " + s.title,
-                    style={"width": "100%"},
-                ),
-            ),
-        ),
-        (
-            "video",
-            rx.cond(
-                s.file_path != "",
-                rx.el.video(
-                    rx.el.source(src=url, type=s.mime),
-                    controls=True,
-                    aria_label="Play " + s.title,
-                    style={"maxWidth": "100%", "maxHeight": "70vh"},
-                ),
-            ),
-        ),
+        ("audio", _player(rx.el.audio, {"width": "100%"})),
+        ("video", _player(rx.el.video, {"maxWidth": "100%", "maxHeight": "70vh"})),
         rx.fragment(),
-    )
-
-
-def _record_link(r: ObjectVar[RecordLinkRow]) -> rx.Component:
-    return rx.hstack(
-        kind_badge(r.kind),
-        rx.link(r.title, href=routes.record_url(r.id)),
-        rx.cond(r.withdrawn, rx.badge("withdrawn", color_scheme="gray")),
-        align="center",
-        spacing="2",
     )
 
 
@@ -88,9 +101,8 @@ def _citations_editor() -> rx.Component:
             s.sources,
             lambda r: rx.hstack(
                 rx.text(r.title),
-                rx.button(
+                small_button(
                     "Remove citation of " + r.title,
-                    size="1",
                     variant="ghost",
                     color_scheme="red",
                     on_click=s.remove_citation(r.id),  # type: ignore[operator]  # mypy reads @rx.event as EventNamespace, not its __new__ result
@@ -98,17 +110,13 @@ def _citations_editor() -> rx.Component:
                 align="center",
             ),
         ),
-        rx.form(
-            rx.hstack(
-                text_field("Cite another record (number or link)", "source", placeholder="e.g. 12"),
-                rx.button("Add citation", type="submit", variant="soft"),
-                align="end",
-                width="100%",
-            ),
-            # Not reset_on_submit: a refused citation stays in the field to be corrected;
-            # the handler clears it once the citation is in.
+        # Not reset_on_submit: a refused citation stays in the field to be corrected;
+        # the handler clears it once the citation is in.
+        inline_form(
+            text_field("Cite another record (number or link)", "source", placeholder="e.g. 12"),
+            rx.button("Add citation", type="submit", variant="soft"),
             on_submit=s.add_citation,
-            width="100%",
+            align="end",
         ),
         spacing="2",
         width="100%",
@@ -117,28 +125,15 @@ def _citations_editor() -> rx.Component:
 
 def _edit_form() -> rx.Component:
     s = RecordState
-    return rx.form(
-        rx.vstack(
-            text_field("Title", "title", default_value=s.title, required=True),
-            text_area_field("Description", "description", rows=2, default_value=s.description),
-            text_field("Tags (comma separated)", "tags", default_value=s.tags_text),
-            rx.hstack(
-                rx.button("Save", type="submit"),
-                rx.button("Cancel", variant="soft", type="button", on_click=s.cancel_editing),
-            ),
-            spacing="3",
-            width="100%",
+    return form_stack(
+        text_field("Title", "title", default_value=s.title, required=True),
+        text_area_field("Description", "description", rows=2, default_value=s.description),
+        text_field("Tags (comma separated)", "tags", default_value=s.tags_text),
+        rx.hstack(
+            rx.button("Save", type="submit"),
+            rx.button("Cancel", variant="soft", type="button", on_click=s.cancel_editing),
         ),
         on_submit=s.save,
-        width="100%",
-    )
-
-
-def _panel(title: str, *children: rx.Component) -> rx.Component:
-    """A card of controls for the people who may act on the record."""
-    return rx.card(
-        rx.vstack(rx.heading(title, size="4", as_="h2"), *children, spacing="3", width="100%"),
-        width="100%",
     )
 
 
@@ -146,7 +141,7 @@ def _editor() -> rx.Component:
     s = RecordState
     return rx.cond(
         s.can_edit,
-        _panel(
+        panel(
             "Your record",
             rx.cond(
                 s.editing,
@@ -159,7 +154,7 @@ def _editor() -> rx.Component:
             _withdraw_button(),
         ),
         # An admin who did not submit it: moderation only, no editing.
-        rx.cond(s.can_withdraw, _panel("Moderation", _withdraw_button())),
+        rx.cond(s.can_withdraw, panel("Moderation", _withdraw_button())),
     )
 
 
@@ -180,13 +175,11 @@ def _credit() -> rx.Component:
     s = RecordState
     return rx.cond(
         s.can_remove_credit,
-        _panel(
+        panel(
             "Your credit",
-            rx.text(
+            note(
                 "You are credited as a co-author. The person who submitted the record "
-                "edits it; you can take your name off it.",
-                size="2",
-                color_scheme="gray",
+                "edits it; you can take your name off it."
             ),
             confirm_dialog(
                 rx.button("Remove my credit", color_scheme="red", variant="outline"),
@@ -206,35 +199,27 @@ def _lineage() -> rx.Component:
     return region(
         "Lineage",
         rx.heading("Lineage", size="5", as_="h2"),
-        rx.text(
+        note(
             "What this record was built from (left) and what was built from it (right). "
-            "Click a record to centre the graph on it.",
-            size="2",
-            color_scheme="gray",
+            "Click a record to centre the graph on it."
         ),
         rx.hstack(
             rx.cond(
                 s.more_up,
-                rx.button(
-                    rx.icon("chevrons-left", size=14),
-                    "Show older sources",
-                    size="1",
-                    variant="soft",
-                    on_click=s.show_more_up,
+                small_button(
+                    rx.icon("chevrons-left", size=14), "Show older sources", on_click=s.show_more_up
                 ),
             ),
             rx.spacer(),
             rx.cond(
                 s.hidden > 0,
-                rx.text(s.hidden, " more not shown", size="1", color_scheme="gray"),
+                note(s.hidden, " more not shown", size="1"),
             ),
             rx.cond(
                 s.more_down,
-                rx.button(
+                small_button(
                     "Show later remixes",
                     rx.icon("chevrons-right", size=14),
-                    size="1",
-                    variant="soft",
                     on_click=s.show_more_down,
                 ),
             ),
@@ -275,7 +260,7 @@ def _comment(c: ObjectVar[CommentRow]) -> rx.Component:
             rx.link(
                 c.author_name, href=routes.user_url(c.author_username), weight="bold", size="2"
             ),
-            rx.text(c.at, size="1", color_scheme="gray"),
+            note(c.at, size="1"),
             align="center",
         ),
         rx.text(c.body, white_space="pre-wrap", size="2"),
@@ -298,16 +283,12 @@ def _comments() -> rx.Component:
         ),
         rx.cond(
             AuthState.signed_in & ~s.withdrawn,
-            rx.form(
-                rx.vstack(
-                    text_area_field("Add a comment", "body", field_id="field-comment", rows=3),
-                    error_callout(s.comment_error),
-                    rx.button("Post comment", type="submit"),
-                    spacing="2",
-                    width="100%",
-                ),
+            form_stack(
+                text_area_field("Add a comment", "body", field_id="field-comment", rows=3),
+                error_callout(s.comment_error),
+                rx.button("Post comment", type="submit"),
                 on_submit=s.add_comment,
-                width="100%",
+                spacing="2",
             ),
         ),
         spacing="3",
@@ -321,7 +302,7 @@ def _author(a: ObjectVar[PersonRow]) -> rx.Component:
 def _actions() -> rx.Component:
     """Heart, remix, and the live counts."""
     s = RecordState
-    return rx.hstack(
+    return wrap_row(
         rx.button(
             rx.icon("heart", size=16, fill=rx.cond(s.hearted, "currentColor", "none")),
             rx.cond(s.hearted, "Hearted", "Heart"),
@@ -333,102 +314,80 @@ def _actions() -> rx.Component:
         ),
         rx.cond(
             AuthState.signed_in,
-            rx.link(
-                rx.button(rx.icon("git-fork", size=16), "Remix this", variant="soft"),
-                href=routes.new_record_url(remix_of=s.rid),
+            link_button(
+                "Remix this", routes.new_record_url(remix_of=s.rid), icon="git-fork", variant="soft"
             ),
         ),
-        rx.text(
-            RecordRoom.remixes,
-            rx.cond(RecordRoom.remixes == 1, " remix", " remixes"),
-            size="2",
+        note(RecordRoom.remixes, rx.cond(RecordRoom.remixes == 1, " remix", " remixes")),
+    )
+
+
+def _record_header() -> rx.Component:
+    s = RecordState
+    return rx.fragment(
+        rx.cond(
+            s.challenge_id > 0,
+            rx.link("← ", s.challenge_title, href=routes.challenge_url(s.challenge_id), size="2"),
+        ),
+        rx.hstack(
+            kind_badge(s.kind),
+            rx.cond(s.withdrawn, withdrawn_badge()),
+            note(s.created, size="1"),
+            align="center",
+        ),
+        page_title(s.title, size="8"),
+        note("by ", rx.foreach(s.authors, _author), size=None),
+    )
+
+
+def _work() -> rx.Component:
+    """The record itself, or the note that it was withdrawn."""
+    s = RecordState
+    return rx.cond(
+        s.withdrawn,
+        rx.callout(
+            "The author withdrew this record. Its title and credits stay because "
+            "others built on it.",
+            icon="archive",
             color_scheme="gray",
         ),
-        spacing="3",
-        align="center",
-        wrap="wrap",
+        rx.vstack(
+            rx.cond(s.description != "", rx.text(s.description, white_space="pre-wrap")),
+            _media(),
+            wrap_row(rx.foreach(s.tags, lambda t: rx.badge("#" + t, variant="outline"))),
+            _actions(),
+            spacing="3",
+            width="100%",
+        ),
+    )
+
+
+def _neighbours() -> rx.Component:
+    """The records this one was built from and those built from it."""
+    s = RecordState
+    return rx.grid(
+        section("Built from", s.sources, record_link, empty="Nothing: an original.", level=3),
+        section("Remixed into", s.remixes, record_link, empty="Not remixed yet.", level=3),
+        columns=rx.breakpoints(initial="1", sm="2"),
+        spacing="4",
+        width="100%",
     )
 
 
 def record_page() -> rx.Component:
-    s = RecordState
-    return page(
-        rx.cond(
-            s.found,
-            rx.vstack(
-                rx.cond(
-                    s.challenge_id > 0,
-                    rx.link(
-                        "← ",
-                        s.challenge_title,
-                        href=routes.challenge_url(s.challenge_id),
-                        size="2",
-                    ),
-                ),
-                rx.hstack(
-                    kind_badge(s.kind),
-                    rx.cond(s.withdrawn, rx.badge("withdrawn", color_scheme="gray")),
-                    rx.text(s.created, size="1", color_scheme="gray"),
-                    align="center",
-                ),
-                rx.heading(s.title, size="8", as_="h1"),
-                rx.text("by ", rx.foreach(s.authors, _author), color_scheme="gray"),
-                success_callout(s.message),
-                error_callout(s.error),
-                rx.cond(
-                    s.withdrawn,
-                    rx.callout(
-                        "The author withdrew this record. Its title and credits stay because "
-                        "others built on it.",
-                        icon="archive",
-                        color_scheme="gray",
-                    ),
-                    rx.vstack(
-                        rx.cond(
-                            s.description != "", rx.text(s.description, white_space="pre-wrap")
-                        ),
-                        _media(),
-                        rx.hstack(
-                            rx.foreach(s.tags, lambda t: rx.badge("#" + t, variant="outline")),
-                            wrap="wrap",
-                        ),
-                        _actions(),
-                        spacing="3",
-                        width="100%",
-                    ),
-                ),
-                _lineage(),
-                rx.grid(
-                    section(
-                        "Built from",
-                        s.sources,
-                        _record_link,
-                        empty="Nothing: an original.",
-                        level=3,
-                    ),
-                    section(
-                        "Remixed into",
-                        s.remixes,
-                        _record_link,
-                        empty="Not remixed yet.",
-                        level=3,
-                    ),
-                    columns=rx.breakpoints(initial="1", sm="2"),
-                    spacing="4",
-                    width="100%",
-                ),
-                _credits(),
-                _editor(),
-                _credit(),
-                _comments(),
-                spacing="4",
-                width="100%",
-            ),
-            rx.vstack(
-                rx.heading("No such record", size="7", as_="h1"),
-                rx.link("See the challenges", href=routes.CHALLENGES),
-            ),
-        ),
+    return item_page(
+        RecordState.found,
+        dead_end("No such record", back=("See the challenges", routes.CHALLENGES)),
+        _record_header(),
+        success_callout(RecordState.message),
+        error_callout(RecordState.error),
+        _work(),
+        _lineage(),
+        _neighbours(),
+        _credits(),
+        _editor(),
+        _credit(),
+        _comments(),
     )
 
 
@@ -437,11 +396,9 @@ def _source(src: ObjectVar[RecordLinkRow]) -> rx.Component:
     return rx.hstack(
         kind_badge(src.kind),
         rx.link(src.title, href=routes.record_url(src.id), is_external=True),
-        rx.button(
+        small_button(
             "Remove",
-            size="1",
             variant="ghost",
-            type="button",
             on_click=s.drop_source(src.id),  # type: ignore[operator]  # mypy reads @rx.event as EventNamespace, not its __new__ result
             aria_label=f"Remove source {src.title}",
         ),
@@ -449,78 +406,60 @@ def _source(src: ObjectVar[RecordLinkRow]) -> rx.Component:
     )
 
 
+def _for_challenge() -> rx.Component:
+    """The challenge the record answers, and the way out of it."""
+    s = SubmitState
+    return rx.callout(
+        wrap_row(
+            rx.text("For the challenge “", s.challenge_title, "”"),
+            small_button("Submit standalone instead", variant="ghost", on_click=s.leave_challenge),
+        ),
+        icon="megaphone",
+    )
+
+
 def submit_form() -> rx.Component:
     s = SubmitState
+    remixing = s.sources.length() > 0
     return page(
-        rx.form(
-            rx.vstack(
-                rx.heading(
-                    rx.cond(s.sources.length() > 0, "Remix", "Submit a record"), size="7", as_="h1"
+        form_stack(
+            page_title(rx.cond(remixing, "Remix", "Submit a record")),
+            error_callout(s.error),
+            rx.cond(s.challenge_id > 0, _for_challenge()),
+            rx.cond(
+                remixing,
+                card_column(
+                    rx.text("Built on (credit follows the work):", weight="medium"),
+                    rx.foreach(s.sources, _source),
+                    spacing="2",
                 ),
-                error_callout(s.error),
-                rx.cond(
-                    s.challenge_id > 0,
-                    rx.callout(
-                        rx.hstack(
-                            rx.text("For the challenge “", s.challenge_title, "”"),
-                            rx.button(
-                                "Submit standalone instead",
-                                size="1",
-                                variant="ghost",
-                                type="button",
-                                on_click=s.leave_challenge,
-                            ),
-                            wrap="wrap",
-                            align="center",
-                        ),
-                        icon="megaphone",
-                    ),
-                ),
-                rx.cond(
-                    s.sources.length() > 0,
-                    rx.card(
-                        rx.vstack(
-                            rx.text("Built on (credit follows the work):", weight="medium"),
-                            rx.foreach(s.sources, _source),
-                            spacing="2",
-                        ),
-                        width="100%",
-                    ),
-                ),
-                radio_field(
-                    "Kind of record",
-                    "kind",
-                    s.allowed_kinds,
-                    value=s.kind,
-                    on_change=s.set_kind,
-                ),
-                text_field("Title", "title", required=True, max_length=200),
-                rx.cond(
-                    s.kind == "text",
-                    text_area_field(
-                        "Text (Markdown: **bold**, *italic*, lists, links)",
-                        "body",
-                        rows=10,
-                        placeholder="Write here…",
-                    ),
-                    upload_field(
-                        f"File ({rx.match(s.kind, *RECORD_FILE_HINTS.items(), '')})",
-                        "record_file",
-                        accept=rx.match(s.kind, *RECORD_FILE_ACCEPT.items(), {}),
-                    ),
-                ),
-                text_area_field("Description (optional)", "description", rows=2),
-                text_field(
-                    "Tags (comma separated, optional)", "tags", placeholder="story, lighthouse"
-                ),
-                rx.button("Submit record", type="submit", size="3"),
-                spacing="4",
-                width="100%",
-                max_width="44em",
             ),
+            radio_field(
+                "Kind of record", "kind", s.allowed_kinds, value=s.kind, on_change=s.set_kind
+            ),
+            text_field("Title", "title", required=True, max_length=200),
+            rx.cond(
+                s.kind == "text",
+                text_area_field(
+                    "Text (Markdown: **bold**, *italic*, lists, links)",
+                    "body",
+                    rows=10,
+                    placeholder="Write here…",
+                ),
+                upload_field(
+                    f"File ({rx.match(s.kind, *RECORD_FILE_HINTS.items(), '')})",
+                    "record_file",
+                    accept=rx.match(s.kind, *RECORD_FILE_ACCEPT.items(), {}),
+                ),
+            ),
+            text_area_field("Description (optional)", "description", rows=2),
+            text_field("Tags (comma separated, optional)", "tags", placeholder="story, lighthouse"),
+            rx.button("Submit record", type="submit", size="3"),
             on_submit=lambda form_data: SubmitState.submit(  # type: ignore[operator]  # mypy reads @rx.event as EventNamespace, not its __new__ result
                 rx.upload_files(upload_id="record_file"), form_data
             ),
-            aria_label="Submit a record",
+            label="Submit a record",
+            spacing="4",
+            max_width="44em",
         ),
     )
