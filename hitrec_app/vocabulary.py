@@ -18,6 +18,15 @@ DRAFT_ROLES: Final = ("owner", "editor", "viewer")  # a member's role in one dra
 INVITABLE_ROLES: Final = ("editor", "viewer")
 EDIT_ROLES: Final = ("owner", "editor")  # may type in a draft
 
+# --- the terms every member accepts (their version is stored with the account) -------------------
+
+TERMS_VERSION: Final = "2026-11"
+TERMS_SUMMARY: Final = (
+    "You keep the credit for what you submit, and you license it to the studio and its "
+    "members to remix, build on and use in productions, with credit and a fair share "
+    "of any money it earns, paid through public pay proposals."
+)
+
 # --- kinds and states --------------------------------------------------------------------------
 
 RecordKind = Literal["text", "image", "audio", "video"]

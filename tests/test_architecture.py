@@ -87,11 +87,14 @@ def test_services_models_and_tasks_never_import_reflex_state_or_pages(path):
 
 
 @pytest.mark.parametrize("path", _files("pages") + _files("components"), ids=lambda p: p.name)
-def test_pages_never_open_database_sessions(path):
+def test_pages_never_touch_services_or_the_database(path):
+    """Pages read state vars; what they show comes through a state, never a service."""
     bad = {
         n
         for n in _imports(path)
-        if n.startswith(("sqlmodel", "sqlalchemy", "hitrec_app.db", "hitrec_app.models"))
+        if n.startswith(
+            ("sqlmodel", "sqlalchemy", "hitrec_app.db", "hitrec_app.models", "hitrec_app.services")
+        )
     }
     assert not bad, f"{path.name} imports {bad}"
 

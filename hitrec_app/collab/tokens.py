@@ -102,7 +102,7 @@ class UsedTokens:
     Bounded: if `max_entries` live tokens have been used within one token lifetime,
     further tokens are refused until some expire (a refusal asks the editor to retry).
     One process's memory: with several workers a token could open one connection per
-    worker, which the room relay would have to close (see DESIGN.md, scale-out).
+    worker, which the room relay would have to close (see docs/architecture.md, "Processes and scale-out").
     """
 
     def __init__(

@@ -17,9 +17,8 @@ from hitrec_app.components.layout import (
     titled_page,
 )
 from hitrec_app.components.sections import card_column, note
-from hitrec_app.services.accounts import TERMS_SUMMARY, TERMS_VERSION
 from hitrec_app.state.account import AdminUsersState, MemberRoleRow, SignInState, SignUpState
-from hitrec_app.vocabulary import ROLES
+from hitrec_app.vocabulary import ROLES, TERMS_SUMMARY, TERMS_VERSION
 
 _FORM_WIDTH = "26em"
 
@@ -164,7 +163,7 @@ def _member_row(row: ObjectVar[MemberRoleRow]) -> rx.Component:
                         role.capitalize(),
                         disabled=row.role == role,
                         # mypy types @rx.event handlers as EventNamespace (not callable).
-                        on_click=AdminUsersState.set_role(row.username, role),  # type: ignore[operator]
+                        on_click=AdminUsersState.set_role(row.username, role),  # type: ignore[operator]  # mypy ignores rx.event's __new__ return type
                         aria_label=f"Make {role}",
                     )
                     for role in ROLES

@@ -221,14 +221,14 @@ def _pager() -> rx.Component:
                     "Previous page",
                     # mypy reads @rx.event as its EventNamespace class (the decorator's
                     # __new__ overloads), so a handler called with an argument needs this:
-                    on_click=s.go_page(s.page - 1),  # type: ignore[operator]
+                    on_click=s.go_page(s.page - 1),  # type: ignore[operator]  # mypy ignores rx.event's __new__ return type
                     disabled=s.page <= 1,
                     variant="soft",
                 ),
                 rx.text(f"Page {s.page} of {s.pages}", size="2"),
                 rx.button(
                     "Next page",
-                    on_click=s.go_page(s.page + 1),  # type: ignore[operator]  # as above
+                    on_click=s.go_page(s.page + 1),  # type: ignore[operator]  # mypy ignores rx.event's __new__ return type
                     disabled=s.page >= s.pages,
                     variant="soft",
                 ),

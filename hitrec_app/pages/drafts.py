@@ -134,7 +134,7 @@ def _role_select(m: ObjectVar[MemberRow]) -> rx.Component:
         ),
         value=m.role,
         # A handler called with arguments: mypy types `@rx.event` as EventNamespace.
-        on_change=lambda role: DraftState.change_role(m.user_id, role),  # type: ignore[operator]
+        on_change=lambda role: DraftState.change_role(m.user_id, role),  # type: ignore[operator]  # mypy ignores rx.event's __new__ return type
         size="1",
     )
 
@@ -158,7 +158,7 @@ def _member_row(m: ObjectVar[MemberRow]) -> rx.Component:
                 rx.icon_button(
                     rx.icon("user-minus", size=14),
                     # See _role_select: a handler called with arguments.
-                    on_click=DraftState.remove_member(m.user_id),  # type: ignore[operator]
+                    on_click=DraftState.remove_member(m.user_id),  # type: ignore[operator]  # mypy ignores rx.event's __new__ return type
                     aria_label=f"Remove {m.display_name}",
                     title="Remove from draft",
                     size="1",
@@ -258,7 +258,7 @@ def _snapshot_row(s: ObjectVar[SnapshotRow]) -> rx.Component:
         small_button(
             "View",
             # See _role_select: a handler called with arguments.
-            on_click=DraftState.view_snapshot(s.id),  # type: ignore[operator]
+            on_click=DraftState.view_snapshot(s.id),  # type: ignore[operator]  # mypy ignores rx.event's __new__ return type
             aria_label=f"View {s.label} {s.when}",
         ),
     )
@@ -290,7 +290,7 @@ def _snapshot_view() -> rx.Component:
                 small_button(
                     "Restore this version",
                     # See _role_select: a handler called with arguments.
-                    on_click=DraftState.restore_snapshot(  # type: ignore[operator]
+                    on_click=DraftState.restore_snapshot(  # type: ignore[operator]  # mypy ignores rx.event's __new__ return type
                         DraftState.viewing_snapshot_id
                     ),
                     variant="solid",

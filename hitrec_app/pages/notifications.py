@@ -35,7 +35,7 @@ def _notification(n: ObjectVar[NotificationRow]) -> rx.Component:
             n.message,
             href=n.link,
             # mypy types @rx.event handlers as EventNamespace (not callable).
-            on_click=NotificationsState.open_item(n.id).prevent_default,  # type: ignore[operator]
+            on_click=NotificationsState.open_item(n.id).prevent_default,  # type: ignore[operator]  # mypy ignores rx.event's __new__ return type
             weight=rx.cond(n.unread, "bold", "regular"),
         ),
         rx.spacer(),

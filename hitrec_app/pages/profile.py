@@ -51,7 +51,7 @@ def _avatar_upload() -> rx.Component:
         rx.button(
             "Upload avatar",
             # mypy types @rx.event handlers as EventNamespace (not callable).
-            on_click=ProfileState.upload_avatar(rx.upload_files(upload_id="avatar")),  # type: ignore[operator]
+            on_click=ProfileState.upload_avatar(rx.upload_files(upload_id="avatar")),  # type: ignore[operator]  # mypy ignores rx.event's __new__ return type
             variant="soft",
         ),
         spacing="2",

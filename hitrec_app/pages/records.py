@@ -105,7 +105,7 @@ def _citations_editor() -> rx.Component:
                     "Remove citation of " + r.title,
                     variant="ghost",
                     color_scheme="red",
-                    on_click=s.remove_citation(r.id),  # type: ignore[operator]  # mypy reads @rx.event as EventNamespace, not its __new__ result
+                    on_click=s.remove_citation(r.id),  # type: ignore[operator]  # mypy ignores rx.event's __new__ return type
                 ),
                 align="center",
             ),
@@ -399,7 +399,7 @@ def _source(src: ObjectVar[RecordLinkRow]) -> rx.Component:
         small_button(
             "Remove",
             variant="ghost",
-            on_click=s.drop_source(src.id),  # type: ignore[operator]  # mypy reads @rx.event as EventNamespace, not its __new__ result
+            on_click=s.drop_source(src.id),  # type: ignore[operator]  # mypy ignores rx.event's __new__ return type
             aria_label=f"Remove source {src.title}",
         ),
         align="center",
@@ -455,7 +455,7 @@ def submit_form() -> rx.Component:
             text_area_field("Description (optional)", "description", rows=2),
             text_field("Tags (comma separated, optional)", "tags", placeholder="story, lighthouse"),
             rx.button("Submit record", type="submit", size="3"),
-            on_submit=lambda form_data: SubmitState.submit(  # type: ignore[operator]  # mypy reads @rx.event as EventNamespace, not its __new__ result
+            on_submit=lambda form_data: SubmitState.submit(  # type: ignore[operator]  # mypy ignores rx.event's __new__ return type
                 rx.upload_files(upload_id="record_file"), form_data
             ),
             label="Submit a record",

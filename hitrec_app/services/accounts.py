@@ -23,16 +23,9 @@ from hitrec_app.services.errors import (
 from hitrec_app.services.passwords import hash_password, verify_password
 from hitrec_app.services.validation import check_password, clean_text, clean_username
 from hitrec_app.settings import settings
-from hitrec_app.vocabulary import ACCOUNTS_ROOM, ACTIVITY_ROOM, ROLES, EventKind
+from hitrec_app.vocabulary import ACCOUNTS_ROOM, ACTIVITY_ROOM, ROLES, TERMS_VERSION, EventKind
 
 log = logging.getLogger(__name__)
-
-TERMS_VERSION = "2026-11"
-TERMS_SUMMARY = (
-    "You keep the credit for what you submit, and you license it to the studio and its "
-    "members to remix, build on and use in productions, with credit and a fair share "
-    "of any money it earns, paid through public pay proposals."
-)
 
 # Rolling windows: a real user is never locked out for longer than the window.
 ATTEMPT_WINDOW = timedelta(minutes=15)

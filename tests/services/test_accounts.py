@@ -12,7 +12,7 @@ from hitrec_app.services.errors import (
     RateLimited,
     ValidationError,
 )
-from hitrec_app.vocabulary import EventKind
+from hitrec_app.vocabulary import TERMS_VERSION, EventKind
 from tests.factories import PASSWORD, make_user
 
 
@@ -34,7 +34,7 @@ def test_sign_up_stores_terms_acceptance_and_argon2id_hash(session):
         accept_terms=True,
         display_name="A Writer",
     )
-    assert user.terms_version == accounts.TERMS_VERSION
+    assert user.terms_version == TERMS_VERSION
     assert user.terms_accepted_at.tzinfo is not None
     assert abs((utcnow() - user.terms_accepted_at).total_seconds()) < 60
     assert user.password_hash.startswith("$argon2id$")
