@@ -48,8 +48,9 @@ class Member:
     since: datetime
 
 
-def get_draft(*, session: Session, draft_id: int) -> Draft:
-    draft = session.get(Draft, draft_id)
+def get_draft(*, session: Session, draft_id: int, lock: bool = False) -> Draft:
+    """The draft; with `lock`, its row stays locked until the transaction ends (PostgreSQL)."""
+    draft = session.get(Draft, draft_id, with_for_update=lock or None, populate_existing=lock)
     if draft is None:
         raise NotFound("That draft does not exist (it may have been deleted).")
     return draft
@@ -85,7 +86,9 @@ def require_editor(*, session: Session, draft_id: int, user_id: int) -> str:
 
 
 def _require_owner(*, session: Session, draft_id: int, actor_id: int) -> Draft:
-    draft = get_draft(session=session, draft_id=draft_id)
+    # The draft row is locked first (PostgreSQL; SQLite writes one at a time anyway), so two
+    # hand-overs at once run one after the other and the second sees it is no longer owner.
+    draft = get_draft(session=session, draft_id=draft_id, lock=True)
     if get_role(session=session, draft_id=draft_id, user_id=actor_id) != "owner":
         raise PermissionDenied("Only the draft's owner can manage its members.")
     return draft

@@ -51,7 +51,7 @@ def as_form(value: Any) -> dict[str, str | bool]:
         if isinstance(item, bool):
             form[key] = item
         elif isinstance(item, str):
-            form[key] = item[:MAX_FORM_VALUE]
+            form[key] = _no_nul(item[:MAX_FORM_VALUE])
         elif isinstance(item, int | float):
             form[key] = str(item)
     return form
@@ -59,7 +59,13 @@ def as_form(value: Any) -> dict[str, str | bool]:
 
 def as_text(value: Any, *, max_len: int = 200) -> str:
     """A short string argument (a sort key, a filter value); anything else is ''."""
-    return value[:max_len] if isinstance(value, str) else ""
+    return _no_nul(value[:max_len]) if isinstance(value, str) else ""
+
+
+def _no_nul(text: str) -> str:
+    # A NUL character means nothing in text and PostgreSQL refuses to store one (the write
+    # would fail with an error instead of a message): it never gets past the handler.
+    return text.replace("\x00", "")
 
 
 def as_bool(value: Any) -> bool | None:

@@ -233,6 +233,7 @@ class ChallengeState(AuthState):
         try:
             self._load_challenge(viewer)
         except NotFound:
+            self.cid = 0  # sorting and paging then list nothing of a challenge not shown
             return
         self._load_entries()
 

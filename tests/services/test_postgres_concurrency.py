@@ -15,9 +15,9 @@ from sqlalchemy import text
 from sqlmodel import Session
 
 from hitrec_app.db import get_engine
-from hitrec_app.models import Heart, Record, User
-from hitrec_app.services import lineage, record_social, records
-from hitrec_app.services.errors import ValidationError
+from hitrec_app.models import Draft, Heart, Record, User
+from hitrec_app.services import drafts, lineage, record_social, records
+from hitrec_app.services.errors import PermissionDenied, ValidationError
 from hitrec_app.services.records import RecordInput
 from tests.factories import make_user, text_record
 
@@ -125,3 +125,30 @@ def test_a_record_withdrawn_while_being_remixed_keeps_its_stub(pg_session, pg_ur
     pg_session.expire_all()
     stub = pg_session.get(Record, original.id)
     assert stub is not None and stub.withdrawn_at is not None and stub.title == "Original"
+
+
+def test_two_hand_overs_at_once_leave_one_owner(pg_session, pg_url):
+    """An owner clicking "hand over" to two members in two tabs: one hand-over wins, the
+    other is refused because its actor is no longer the owner."""
+    ada, bo, cy = (make_user(pg_session, n) for n in ("ada", "bob", "cyd"))
+    draft = drafts.create_draft(session=pg_session, owner_id=ada.id, title="Tides")
+    for name in ("bob", "cyd"):
+        drafts.invite(
+            session=pg_session, actor_id=ada.id, draft_id=draft.id, username=name, role="editor"
+        )
+    pg_session.commit()
+
+    def hand_over(to: User) -> Callable[[Session], object]:
+        return lambda s: drafts.set_role(
+            session=s, actor_id=ada.id, draft_id=draft.id, user_id=to.id, role="owner"
+        )
+
+    _first, second = _race(pg_url, hand_over(bo), hand_over(cy))
+    assert isinstance(second, PermissionDenied)
+    pg_session.expire_all()
+    roles = {
+        m.username: m.role
+        for m in drafts.list_members(session=pg_session, draft_id=draft.id, actor_id=bo.id)
+    }
+    assert roles == {"ada": "editor", "bob": "owner", "cyd": "editor"}
+    assert pg_session.get(Draft, draft.id).owner_id == bo.id
