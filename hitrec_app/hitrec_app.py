@@ -1,4 +1,5 @@
-"""The app: every page and its on_load. Nothing else lives here."""
+"""The app: every page and its on_load, the co-editing server mounted into the backend, and
+the lifespan tasks (co-editing, rooms, challenge expiry). Nothing else lives here."""
 
 import reflex as rx
 from reflex.app import ComponentCallable
@@ -56,7 +57,7 @@ PAGES: tuple[tuple[str, ComponentCallable, str, EventType[()]], ...] = (
     (routes.USER, profile.public_profile, "Member · hitrec", PublicProfileState.load),
     (routes.TERMS, account.terms, "Terms · hitrec", AuthState.load_user),
     (routes.ADMIN_USERS, account.admin_users, "Roles · hitrec", AdminUsersState.load),
-    ("/404", home.not_found, "Not found · hitrec", AuthState.load_user),
+    (routes.NOT_FOUND, home.not_found, "Not found · hitrec", AuthState.load_user),
     # Challenges, records, lineage and notifications (issue 3).
     (routes.CHALLENGES, board, "Challenges · hitrec", [BoardState.load, BoardRoom.join]),
     (routes.CHALLENGE_NEW, challenge_form, "New challenge · hitrec", ChallengeFormState.load),

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Idempotent set-up shared by `make run` and `make test`: virtualenv, Python packages,
-# bun (from the npm registry: Reflex's own download does not work offline), migrations.
+# bun (from the npm registry: Reflex's own download does not work offline).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 ROOT="$PWD"
