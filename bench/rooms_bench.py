@@ -434,6 +434,13 @@ async def bench_all(args: argparse.Namespace, app: LiveApp) -> list[str]:
         for n in [int(x) for x in args.viewers.split(",")]:
             runs: list[Result] = []
             for k in range(args.runs):
+                if not args.same_app and (lines or runs):
+                    # A fresh backend per run: the old path never drops a closed tab from a
+                    # room (SharedState's `_linked_from`), so later runs would pay for the
+                    # earlier runs' viewers (`--same-app` shows that).
+                    t0 = time.monotonic()
+                    await asyncio.to_thread(app.restart)
+                    print(f"  app restarted in {time.monotonic() - t0:.0f} s", flush=True)
                 r = await b.run(n, args.seconds, f"{path}-{n}-{k}")
                 runs.append(r)
                 print(
@@ -460,6 +467,9 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument(
         "--path", default="old", help="old (rx.SharedState rooms); 'new' once issue 8 lands"
+    )
+    parser.add_argument(
+        "--same-app", action="store_true", help="keep one backend for all runs (no restarts)"
     )
     parser.add_argument("--no-write", action="store_true")
     args = parser.parse_args()
@@ -498,7 +508,15 @@ def main() -> int:
             "count as lost (infinite). Backend CPU over the posting phase (100% = one core), "
             "backend RSS growth per viewer, join storm = all N connect at once until every one "
             "is hydrated and has the room's comments. Median run by p95 of up to "
-            f"{args.runs}; a point with p95 > 10 s is stopped and marked SATURATED.",
+            f"{args.runs}; a point with p95 > 10 s is stopped and marked SATURATED. "
+            + (
+                "All runs on one backend (`--same-app`)."
+                if args.same_app
+                else "Each run on a freshly restarted backend: the old path never drops a "
+                "closed tab from a room (SharedState's `_linked_from` keeps every token that "
+                "ever joined; each change still checks each of them), so runs on one backend "
+                "get slower one after another (`--same-app`)."
+            ),
             "",
             f"**Path measured: OLD** (rx.SharedState rooms, `RecordRoom`), commit {commit()}, "
             f"{datetime.now(UTC).strftime('%Y-%m-%d %H:%M UTC')}.",
