@@ -43,7 +43,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import psutil
+import psutil  # type: ignore[import-untyped]
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.typing import Subprotocol
 
@@ -428,7 +428,7 @@ def write_doc(section: str) -> None:
 async def bench_all(args: argparse.Namespace, app: LiveApp) -> list[str]:
     rid = record_id(app)
     token = sign_in_token(app)
-    lines = []
+    lines: list[str] = []
     for path in args.path.split(","):
         b = Bench(app, path, rid, token)
         for n in [int(x) for x in args.viewers.split(",")]:
