@@ -190,6 +190,7 @@ class Result:
     rss_per_viewer_mb: float = 0.0
     join_s: float = 0.0
     join_ok: int = 0
+    load: float = 0.0  # the machine's 1-minute load average at the end of the run
 
     def pct(self, q: float) -> float:
         if not self.lat_ms and not self.missing:
@@ -294,6 +295,7 @@ class Bench:
             next_at += 1 / RATE
             await asyncio.sleep(max(0.0, next_at - time.monotonic()))
         res.sent = i
+        res.load = os.getloadavg()[0]
         # Drain: wait for the last changes (up to the saturation limit).
         drain_end = time.monotonic() + SATURATED_S
         self.drained.clear()
@@ -408,7 +410,7 @@ def row(path: str, r: Result, runs: list[Result]) -> str:
         f"| {path} | {r.viewers} | {len(runs)} | {fmt_ms(r.pct(0.5))} | {fmt_ms(r.pct(0.95))} | "
         f"{fmt_ms(r.pct(0.99))} | {fmt_ms(r.pct(1.0))} | {r.sent} ({r.missing} not seen by all) | "
         f"{r.cpu_pct:.0f}% | {r.rss_per_viewer_mb:.2f} MB | {r.join_s:.1f} s ({r.join_ok}/"
-        f"{r.viewers}) | {state} |"
+        f"{r.viewers}) | {r.load:.1f} | {state} |"
     )
 
 
@@ -449,7 +451,7 @@ async def bench_all(args: argparse.Namespace, app: LiveApp) -> list[str]:
                     f"sent {r.sent} lost {r.missing} cpu {r.cpu_pct:.0f}% "
                     f"(bench client {r.client_cpu_pct:.0f}%) rss/viewer "
                     f"{r.rss_per_viewer_mb:.2f} MB join {r.join_s:.1f} s "
-                    f"({r.join_ok}/{n}){' SATURATED' if r.saturated else ''}",
+                    f"({r.join_ok}/{n}) load {r.load:.1f}{' SATURATED' if r.saturated else ''}",
                     flush=True,
                 )
                 if r.saturated:
@@ -490,7 +492,7 @@ def main() -> int:
     print(f"machine after: {info}")
     header = (
         "| path | viewers | runs | p50 | p95 | p99 | max | comments sent | backend CPU | "
-        "RSS / viewer | join storm (current) | |"
+        "RSS / viewer | join storm (current) | load | |"
     )
     print(header)
     print("\n".join(lines))
@@ -524,7 +526,7 @@ def main() -> int:
             f"{', '.join(f'{x:.2f}' for x in os.getloadavg())}).",
             "",
             header,
-            "|---|---|---|---|---|---|---|---|---|---|---|---|",
+            "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
             *lines,
             "",
             "Budgets (issue 8, one worker): 200 viewers p95 <= 100 ms; 1,000 viewers p95 <= "
