@@ -438,7 +438,7 @@ async def bench_all(args: argparse.Namespace, app: LiveApp) -> list[str]:
             for k in range(args.runs):
                 if not args.same_app and (lines or runs):
                     # A fresh backend per run: the old path never drops a closed tab from a
-                    # room (SharedState's `_linked_from`), so later runs would pay for the
+                    # room (SharedState's `_linked_from`), so later runs would carry the
                     # earlier runs' viewers (`--same-app` shows that).
                     t0 = time.monotonic()
                     await asyncio.to_thread(app.restart)
@@ -515,9 +515,10 @@ def main() -> int:
                 "All runs on one backend (`--same-app`)."
                 if args.same_app
                 else "Each run on a freshly restarted backend: the old path never drops a "
-                "closed tab from a room (SharedState's `_linked_from` keeps every token that "
-                "ever joined; each change still checks each of them), so runs on one backend "
-                "get slower one after another (`--same-app`)."
+                "closed tab from a room (reflex/istate/shared.py: `_linked_from` keeps every "
+                "token that ever joined, and each change starts a task per token to check it; "
+                '"TODO: remove disconnected clients"), so each run starts clean '
+                "(`--same-app` keeps one backend)."
             ),
             "",
             f"**Path measured: OLD** (rx.SharedState rooms, `RecordRoom`), commit {commit()}, "
