@@ -1,14 +1,16 @@
-"""Live rooms bench (issue 8): N viewers on one record page while a member comments 5 times a second.
+"""Live rooms bench (issue 8): N viewers on one record page, a member commenting 5 times a second.
 
 Starts the real app (tests/e2e/live_app.py, prod mode, demo data, one backend worker) and
 talks to it the way a browser does, over Reflex's own event protocol: a socket.io client
 on `/_event` whose CONNECT packet carries `hydrate_and_load` with the page's router data
 (the page's on_load handlers then run on the server, as for a browser), and whose later
 events are `["event", {"name", "payload", "router_data"}]` (payload shapes copied from
-a browser's websocket frames). N anonymous viewers open "The keeper's last log"; a
-signed-in client (jules; its session token is handed over as the browser's local storage
-var in the hydrate event, as the sign-in handler leaves it) posts comments through the
-page's `add_comment` handler at 5/s.
+a browser's websocket frames; the browser also sends `hashes` of its compiled initial
+state, left out here, so each viewer's first snapshot arrives in full). N anonymous
+viewers open "The keeper's last log"; a signed-in client (jules; its session token,
+opened with accounts.sign_in as the sign-in handler does, goes in the hydrate event as the
+browser's local storage var) posts comments through the page's `add_comment` handler at
+5/s.
 
 Latency of a change = from sending the comment until the SLOWEST viewer has received a
 delta containing its body. Reported: p50/p95/p99/max, backend CPU over the posting
