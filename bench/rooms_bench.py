@@ -59,6 +59,7 @@ POSTER, POSTER_PASSWORD = "jules", "hitrec-demo-2026"
 RATE = 5.0  # changes per second
 SATURATED_S = 10.0
 ROOT_STATE = "reflex___state____state"
+RUN_LINES: list[str] = []  # every run, for the doc below the table of medians
 EVENT_PREFIX = "42/_event,"
 REFLEX_SUBPROTOCOL = "0.10.1"  # Reflex warns when the frontend version differs
 AUTH_STATE = f"{ROOT_STATE}.hitrec_app___state___base____auth_state"
@@ -447,15 +448,15 @@ async def bench_all(args: argparse.Namespace, app: LiveApp) -> list[str]:
                     print(f"  app restarted in {time.monotonic() - t0:.0f} s", flush=True)
                 r = await b.run(n, args.seconds, f"{path}-{n}-{k}")
                 runs.append(r)
-                print(
+                RUN_LINES.append(
                     f"{path} N={n} run {k + 1}: p50 {fmt_ms(r.pct(0.5))} p95 "
                     f"{fmt_ms(r.pct(0.95))} p99 {fmt_ms(r.pct(0.99))} max {fmt_ms(r.pct(1))} "
                     f"sent {r.sent} lost {r.missing} cpu {r.cpu_pct:.0f}% "
                     f"(bench client {r.client_cpu_pct:.0f}%) rss/viewer "
                     f"{r.rss_per_viewer_mb:.2f} MB join {r.join_s:.1f} s "
                     f"({r.join_ok}/{n}) load {r.load:.1f}{' SATURATED' if r.saturated else ''}",
-                    flush=True,
                 )
+                print(RUN_LINES[-1], flush=True)
                 if r.saturated:
                     break  # the point is saturated; more runs only keep the machine busy
             ranked = sorted(runs, key=lambda r: r.pct(0.95))
@@ -531,6 +532,10 @@ def main() -> int:
             header,
             "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
             *lines,
+            "",
+            "Every run:",
+            "",
+            *(f"- {x}" for x in RUN_LINES),
             "",
             "Budgets (issue 8, one worker): 200 viewers p95 <= 100 ms; 1,000 viewers p95 <= "
             "250 ms; 1,000 connecting at once all current within 10 s; <= 0.5 MB per viewer. "
