@@ -98,14 +98,34 @@ def add_comment(*, session: Session, user_id: int, record_id: int, body: str) ->
     return comment
 
 
-def list_comments(*, session: Session, record_id: int, limit: int = 200) -> list[CommentView]:
-    rows = session.exec(
+@dataclass(frozen=True)
+class CommentPage:
+    """Comments of a record, oldest first, and whether there are older ones than these."""
+
+    items: list[CommentView]
+    more: bool
+
+
+def comments_page(
+    *, session: Session, record_id: int, limit: int, before_id: int | None = None
+) -> CommentPage:
+    """The newest `limit` comments of a record (those older than comment `before_id` if given),
+    oldest first: the page shows the newest, and older pages load on request."""
+    query = (
         select(Comment, User)
         .join(User, col(User.id) == Comment.author_id)
         .where(Comment.record_id == record_id)
-        .order_by(col(Comment.created_at), col(Comment.id))
-        .limit(limit)
     )
-    return [
-        CommentView(c.id or 0, u.display_name, u.username, c.body, c.created_at) for c, u in rows
+    if before_id is not None:
+        query = query.where(col(Comment.id) < before_id)
+    rows = list(session.exec(query.order_by(col(Comment.id).desc()).limit(limit + 1)))
+    items = [
+        CommentView(c.id or 0, u.display_name, u.username, c.body, c.created_at)
+        for c, u in reversed(rows[:limit])
     ]
+    return CommentPage(items=items, more=len(rows) > limit)
+
+
+def list_comments(*, session: Session, record_id: int, limit: int = 200) -> list[CommentView]:
+    """The newest `limit` comments of a record, oldest first."""
+    return comments_page(session=session, record_id=record_id, limit=limit).items
