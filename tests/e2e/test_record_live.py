@@ -13,6 +13,7 @@ from hitrec_app.models import User
 from hitrec_app.services import record_social, records
 from hitrec_app.services.records import RecordInput
 from hitrec_app.vocabulary import LIVE_COMMENTS
+from tests.e2e.conftest import screenshot
 from tests.e2e.helpers import sign_in
 
 SEEDED = LIVE_COMMENTS + 25
@@ -52,6 +53,8 @@ def test_newest_comments_show_new_ones_arrive_live_and_older_load_on_request(new
 
     tomas.get_by_role("button", name=re.compile("^Heart")).click()
     expect(watcher.get_by_label("hearts: 1")).to_be_visible()
+
+    screenshot(watcher, "record-live-comments")
 
     # Older comments load on request, above the live ones, down to the first.
     watcher.get_by_role("button", name="Show older comments").click()
