@@ -277,13 +277,28 @@ def _comments() -> rx.Component:
             RecordLive.older + RecordLive.comments,
             _comment,
             empty="No comments yet.",
-            actions=rx.cond(
+            actions=rx.hstack(
                 rx.cond(
-                    RecordLive.older.length() > 0, RecordLive.more_older, RecordLive.older_exist
+                    (RecordLive.older_last > 0) & (RecordLive.older_last < RecordLive.live_after),
+                    rx.button(
+                        "Show skipped comments",
+                        on_click=RecordLive.show_skipped,
+                        variant="soft",
+                        size="1",
+                    ),
                 ),
-                rx.button(
-                    "Show older comments", on_click=RecordLive.show_older, variant="soft", size="1"
+                rx.cond(
+                    rx.cond(
+                        RecordLive.older.length() > 0, RecordLive.more_older, RecordLive.older_exist
+                    ),
+                    rx.button(
+                        "Show older comments",
+                        on_click=RecordLive.show_older,
+                        variant="soft",
+                        size="1",
+                    ),
                 ),
+                spacing="2",
             ),
             list_style="divided",
             label="Comments",

@@ -78,18 +78,22 @@ class RecordLive(rx.State):
     """The record page's live data, kept current over the broadcast path
     (hitrec_app/realtime/broadcast.py).
 
-    Room vars (`hearts`, `remixes`, `comments`, `older_exist`) are set only by `join` (the
+    Room vars (`hearts`, `remixes`, `comments`, `older_exist`, `live_after`) are set only by `join` (the
     snapshot) and by broadcasts, never by another handler, so the lagging backend copy never
     sends stale values back. `comments` is the newest LIVE_COMMENTS comments, re-sent whole on
     each new comment (a bounded message whatever the record's comment count); `older` holds the
     pages this tab asked for with "Show older comments" (this tab's own, never broadcast).
+    When more new comments than the live window holds arrive after older pages were loaded,
+    the page sees `older_last < live_after` and offers to load the ones in between.
     """
 
     hearts: rx.Field[int] = rx.field(0)
     remixes: rx.Field[int] = rx.field(0)
     comments: rx.Field[list[CommentRow]] = rx.field(default_factory=list)
     older_exist: rx.Field[bool] = rx.field(False)
+    live_after: rx.Field[int] = rx.field(0)  # the comment just before `comments` (0: none)
     older: rx.Field[list[CommentRow]] = rx.field(default_factory=list)
+    older_last: rx.Field[int] = rx.field(0)  # the newest comment in `older` (0: none)
     more_older: rx.Field[bool] = rx.field(False)
     rid: rx.Field[int] = rx.field(0)
 
@@ -97,7 +101,7 @@ class RecordLive(rx.State):
     async def join(self) -> None:
         """Snapshot-on-join: subscribe this tab to the record's room, then read the room's
         current data (after subscribing, so a change committed meanwhile is not lost)."""
-        self.older, self.more_older = [], False
+        self.older, self.older_last, self.more_older = [], 0, False
         rid = param_id(self)
         if rid is None:
             return
@@ -112,6 +116,7 @@ class RecordLive(rx.State):
             page = _latest_comments(session, rid)
         self.rid, self.hearts, self.remixes = rid, hearts, remixes
         self.comments, self.older_exist = _comment_rows(page.items), page.more
+        self.live_after = page.previous_id
 
     @rx.event
     def show_older(self) -> None:
@@ -132,6 +137,28 @@ class RecordLive(rx.State):
             )
         self.older = _comment_rows(page.items) + self.older
         self.more_older = page.more
+        if self.older:
+            self.older_last = self.older[-1].id
+
+    @rx.event
+    def show_skipped(self) -> None:
+        """Load the comments between the older pages this tab shows and the live window."""
+        if not self.rid or not self.older_last:
+            return
+        with session_scope() as session:
+            live = _latest_comments(session, self.rid).items
+            if not live:
+                return
+            rows = record_social.comments_between(
+                session=session,
+                record_id=self.rid,
+                after_id=self.older_last,
+                before_id=live[0].id,
+                limit=COMMENTS_PAGE,
+            )
+        if rows:
+            self.older = self.older + _comment_rows(rows)
+            self.older_last = rows[-1].id
 
 
 class RecordState(AuthState):
@@ -477,7 +504,11 @@ async def _on_comment(event: RoomEvent) -> None:
     await broadcast.publish(
         record_room(rid),
         RecordLive,
-        {"comments": _comment_rows(page.items), "older_exist": page.more},
+        {
+            "comments": _comment_rows(page.items),
+            "older_exist": page.more,
+            "live_after": page.previous_id,
+        },
     )
 
 

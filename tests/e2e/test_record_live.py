@@ -62,4 +62,16 @@ def test_newest_comments_show_new_ones_arrive_live_and_older_load_on_request(new
     expect(comments.get_by_role("listitem").first).to_contain_text("note 0.")
     expect(comments.get_by_role("listitem")).to_have_count(SEEDED + 1)
     expect(watcher.get_by_role("button", name="Show older comments")).to_have_count(0)
+    expect(watcher.get_by_role("button", name="Show skipped comments")).to_have_count(0)
+
+    # More new comments than the live window holds: the ones that slid out of it are offered.
+    for n in range(LIVE_COMMENTS + 1):
+        tomas.get_by_label("Add a comment").fill(f"burst {n}.")
+        tomas.get_by_role("button", name="Post comment").click()
+        expect(tomas.get_by_label("Add a comment")).to_have_value("")
+    expect(comments.get_by_role("listitem").last).to_contain_text(f"burst {LIVE_COMMENTS}.")
+    watcher.get_by_role("button", name="Show skipped comments").click()
+    expect(comments.get_by_role("listitem")).to_have_count(SEEDED + 1 + LIVE_COMMENTS + 1)
+    expect(comments.get_by_role("listitem").first).to_contain_text("note 0.")
+    expect(watcher.get_by_role("button", name="Show skipped comments")).to_have_count(0)
     assert watcher.evaluate("window.__notReloaded") is True
