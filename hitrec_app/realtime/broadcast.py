@@ -46,7 +46,10 @@ async def subscribe(sid: str, room: str, *, leave_prefix: str | None = None) -> 
     """Put the socket `sid` in `room`. With `leave_prefix`, first leave the other rooms whose
     names start with it (a tab that moves from one record page to another in the same
     connection stops getting the first record's changes). A closed socket leaves all its rooms
-    by itself (python-socketio forgets it on disconnect)."""
+    by itself (python-socketio forgets it on disconnect). An event that did not come over a
+    socket (no sid) subscribes nothing."""
+    if not sid:
+        return
     namespace = _namespace()
     if leave_prefix is not None:
         for other in namespace.rooms(sid):

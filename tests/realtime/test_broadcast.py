@@ -90,3 +90,8 @@ def test_without_install_it_says_so(monkeypatch):
     monkeypatch.setattr(broadcast, "_app", None)
     with pytest.raises(RuntimeError, match="install"):
         run(broadcast.publish("record-7", RecordLive, {"hearts": 1}))
+
+
+def test_no_sid_subscribes_nothing(namespace):
+    run(broadcast.subscribe("", "record-7"))
+    assert namespace.members == {}
