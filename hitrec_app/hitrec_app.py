@@ -27,7 +27,7 @@ from hitrec_app.state.challenges import (
 from hitrec_app.state.drafts import DraftsListState, DraftState
 from hitrec_app.state.notifications import NotificationsState
 from hitrec_app.state.profile import ProfileState, PublicProfileState
-from hitrec_app.state.records import RecordRoom, RecordState, SubmitState
+from hitrec_app.state.records import RecordLive, RecordState, SubmitState
 from hitrec_app.tasks.challenge_expiry import expire_challenges_loop
 
 # Co-editing: the y-websocket route /collab/draft-{id} (and its token endpoint), mounted
@@ -69,7 +69,7 @@ PAGES: tuple[tuple[str, ComponentCallable, str, EventType[()]], ...] = (
     ),
     (routes.CHALLENGE_EDIT, challenge_form, "Edit challenge · hitrec", ChallengeFormState.load),
     (routes.RECORD_NEW, submit_form, "Submit a record · hitrec", SubmitState.load),
-    (routes.RECORD, record_page, "Record · hitrec", [RecordState.load, RecordRoom.join]),
+    (routes.RECORD, record_page, "Record · hitrec", [RecordState.load, RecordLive.join]),
     (routes.NOTIFICATIONS, notifications_page, "Notifications · hitrec", NotificationsState.load),
     # Drafts and live co-editing (issue 4).
     (routes.DRAFTS, drafts_index, "Drafts · hitrec", DraftsListState.load),

@@ -73,6 +73,8 @@ RECORD_FILE_ACCEPT: Final[dict[str, dict[str, list[str]]]] = {
 AVATAR_HINT: Final = f"PNG, JPEG, WebP or GIF, up to {AVATAR_MAX_BYTES // MB} MB"
 RECORD_BODY_MAX: Final = 20_000  # characters of a text record
 COMMENT_MAX: Final = 2_000  # characters of a comment
+LIVE_COMMENTS: Final = 20  # newest comments a record page shows live (each change re-sends these)
+COMMENTS_PAGE: Final = 50  # older comments loaded per "Show older comments"
 MAX_TAGS: Final = 10
 MAX_SOURCES: Final = 10  # records one record may cite
 RECORD_PAGE_SIZE: Final = 24  # entries per page of a challenge
@@ -91,8 +93,11 @@ def challenge_room(challenge_id: int) -> str:
     return f"challenge-{challenge_id}"
 
 
+RECORD_ROOM_PREFIX: Final = "record-"
+
+
 def record_room(record_id: int) -> str:
-    return f"record-{record_id}"
+    return f"{RECORD_ROOM_PREFIX}{record_id}"
 
 
 def records_room(challenge_id: int | None) -> str:

@@ -46,7 +46,7 @@ from hitrec_app.state.base import AuthState
 from hitrec_app.state.records import (
     CommentRow,
     CreditRow,
-    RecordRoom,
+    RecordLive,
     RecordState,
     SubmitState,
 )
@@ -274,9 +274,32 @@ def _comments() -> rx.Component:
         "Comments",
         section(
             "Comments",
-            RecordRoom.comments,
+            RecordLive.older + RecordLive.comments,
             _comment,
             empty="No comments yet.",
+            actions=rx.hstack(
+                rx.cond(
+                    (RecordLive.older_last > 0) & (RecordLive.older_last < RecordLive.live_after),
+                    rx.button(
+                        "Show skipped comments",
+                        on_click=RecordLive.show_skipped,
+                        variant="soft",
+                        size="1",
+                    ),
+                ),
+                rx.cond(
+                    rx.cond(
+                        RecordLive.older.length() > 0, RecordLive.more_older, RecordLive.older_exist
+                    ),
+                    rx.button(
+                        "Show older comments",
+                        on_click=RecordLive.show_older,
+                        variant="soft",
+                        size="1",
+                    ),
+                ),
+                spacing="2",
+            ),
             list_style="divided",
             label="Comments",
             spacing="3",
@@ -306,7 +329,7 @@ def _actions() -> rx.Component:
         rx.button(
             rx.icon("heart", size=16, fill=rx.cond(s.hearted, "currentColor", "none")),
             rx.cond(s.hearted, "Hearted", "Heart"),
-            rx.text.span(RecordRoom.hearts, aria_label=f"hearts: {RecordRoom.hearts}"),
+            rx.text.span(RecordLive.hearts, aria_label=f"hearts: {RecordLive.hearts}"),
             on_click=s.toggle_heart,
             disabled=~AuthState.signed_in,
             variant=rx.cond(s.hearted, "solid", "outline"),
@@ -318,7 +341,7 @@ def _actions() -> rx.Component:
                 "Remix this", routes.new_record_url(remix_of=s.rid), icon="git-fork", variant="soft"
             ),
         ),
-        note(RecordRoom.remixes, rx.cond(RecordRoom.remixes == 1, " remix", " remixes")),
+        note(RecordLive.remixes, rx.cond(RecordLive.remixes == 1, " remix", " remixes")),
     )
 
 

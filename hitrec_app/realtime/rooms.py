@@ -21,6 +21,7 @@ from typing import Any, TypeVar
 
 import reflex as rx
 
+from hitrec_app.realtime import broadcast
 from hitrec_app.services import events
 
 log = logging.getLogger(__name__)
@@ -109,6 +110,7 @@ def install(app: rx.App) -> None:
     """Connect services' events to the app's rooms. Called once from hitrec_app.py."""
     global _app
     _app = app
+    broadcast.install(app)
     events.subscribe(_on_service_event)
     app.register_lifespan_task(_capture_loop)
 

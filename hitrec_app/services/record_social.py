@@ -98,14 +98,58 @@ def add_comment(*, session: Session, user_id: int, record_id: int, body: str) ->
     return comment
 
 
-def list_comments(*, session: Session, record_id: int, limit: int = 200) -> list[CommentView]:
-    rows = session.exec(
+@dataclass(frozen=True)
+class CommentPage:
+    """Comments of a record, oldest first, and whether there are older ones than these
+    (`previous_id`: the newest of those, 0 if none)."""
+
+    items: list[CommentView]
+    more: bool
+    previous_id: int = 0
+
+
+def comments_page(
+    *, session: Session, record_id: int, limit: int, before_id: int | None = None
+) -> CommentPage:
+    """The newest `limit` comments of a record (those older than comment `before_id` if given),
+    oldest first: the page shows the newest, and older pages load on request."""
+    query = (
         select(Comment, User)
         .join(User, col(User.id) == Comment.author_id)
         .where(Comment.record_id == record_id)
-        .order_by(col(Comment.created_at), col(Comment.id))
+    )
+    if before_id is not None:
+        query = query.where(col(Comment.id) < before_id)
+    rows = list(session.exec(query.order_by(col(Comment.id).desc()).limit(limit + 1)))
+    items = [
+        CommentView(c.id or 0, u.display_name, u.username, c.body, c.created_at)
+        for c, u in reversed(rows[:limit])
+    ]
+    more = len(rows) > limit
+    return CommentPage(items=items, more=more, previous_id=(rows[limit][0].id or 0) if more else 0)
+
+
+def comments_between(
+    *, session: Session, record_id: int, after_id: int, before_id: int, limit: int
+) -> list[CommentView]:
+    """The oldest `limit` comments of a record newer than comment `after_id` and older than
+    comment `before_id`, oldest first (what a page that shows both is missing)."""
+    rows = session.exec(
+        select(Comment, User)
+        .join(User, col(User.id) == Comment.author_id)
+        .where(
+            Comment.record_id == record_id,
+            col(Comment.id) > after_id,
+            col(Comment.id) < before_id,
+        )
+        .order_by(col(Comment.id))
         .limit(limit)
     )
     return [
         CommentView(c.id or 0, u.display_name, u.username, c.body, c.created_at) for c, u in rows
     ]
+
+
+def list_comments(*, session: Session, record_id: int, limit: int = 200) -> list[CommentView]:
+    """The newest `limit` comments of a record, oldest first."""
+    return comments_page(session=session, record_id=record_id, limit=limit).items

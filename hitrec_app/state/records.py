@@ -12,7 +12,7 @@ from reflex.event import EventSpec
 from hitrec_app import routes
 from hitrec_app.db import Session, session_scope
 from hitrec_app.models import User
-from hitrec_app.realtime import rooms
+from hitrec_app.realtime import broadcast, reflex_internals, rooms
 from hitrec_app.services import challenges, lineage, record_social, record_views, records
 from hitrec_app.services.errors import NotFound, ValidationError
 from hitrec_app.services.events import RoomEvent
@@ -21,7 +21,14 @@ from hitrec_app.state.args import BAD_ID, as_form, as_id, as_text, param_id, que
 from hitrec_app.state.base import AuthState, signed_in_page
 from hitrec_app.state.display import fmt_time
 from hitrec_app.state.rows import PersonRow, RecordLinkRow, TitledRow, fields_of
-from hitrec_app.vocabulary import RECORD_KINDS, EventKind, record_room
+from hitrec_app.vocabulary import (
+    COMMENTS_PAGE,
+    LIVE_COMMENTS,
+    RECORD_KINDS,
+    RECORD_ROOM_PREFIX,
+    EventKind,
+    record_room,
+)
 
 MAX_UPLOAD_FILES = 1
 
@@ -56,37 +63,102 @@ class CreditRow:
     distance: int
 
 
-def _comments(record_id: int) -> list[CommentRow]:
-    with session_scope() as session:
-        return [
-            CommentRow(**fields_of(c), at=fmt_time(c.created_at))
-            for c in record_social.list_comments(session=session, record_id=record_id)
-        ]
+def _comment_rows(views: list[record_social.CommentView]) -> list[CommentRow]:
+    return [CommentRow(**fields_of(c), at=fmt_time(c.created_at)) for c in views]
+
+
+def _latest_comments(session: Session, record_id: int) -> record_social.CommentPage:
+    return record_social.comments_page(session=session, record_id=record_id, limit=LIVE_COMMENTS)
 
 
 # --- the record page -----------------------------------------------------------------------
 
 
-class RecordRoom(rx.SharedState):
-    """Shared by everyone looking at one record: heart and remix counts, comments."""
+class RecordLive(rx.State):
+    """The record page's live data, kept current over the broadcast path
+    (hitrec_app/realtime/broadcast.py).
+
+    Room vars (`hearts`, `remixes`, `comments`, `older_exist`, `live_after`) are set only by `join` (the
+    snapshot) and by broadcasts, never by another handler, so the lagging backend copy never
+    sends stale values back. `comments` is the newest LIVE_COMMENTS comments, re-sent whole on
+    each new comment (a bounded message whatever the record's comment count); `older` holds the
+    pages this tab asked for with "Show older comments" (this tab's own, never broadcast).
+    When more new comments than the live window holds arrive after older pages were loaded,
+    the page sees `older_last < live_after` and offers to load the ones in between.
+    """
 
     hearts: rx.Field[int] = rx.field(0)
     remixes: rx.Field[int] = rx.field(0)
     comments: rx.Field[list[CommentRow]] = rx.field(default_factory=list)
+    older_exist: rx.Field[bool] = rx.field(False)
+    live_after: rx.Field[int] = rx.field(0)  # the comment just before `comments` (0: none)
+    older: rx.Field[list[CommentRow]] = rx.field(default_factory=list)
+    older_last: rx.Field[int] = rx.field(0)  # the newest comment in `older` (0: none)
+    more_older: rx.Field[bool] = rx.field(False)
+    rid: rx.Field[int] = rx.field(0)
 
     @rx.event
     async def join(self) -> None:
+        """Snapshot-on-join: subscribe this tab to the record's room, then read the room's
+        current data (after subscribing, so a change committed meanwhile is not lost)."""
+        self.older, self.older_last, self.more_older = [], 0, False
         rid = param_id(self)
         if rid is None:
             return
+        await broadcast.subscribe(
+            reflex_internals.socket_sid(self), record_room(rid), leave_prefix=RECORD_ROOM_PREFIX
+        )
         with session_scope() as session:
             record = record_views.find_record(session=session, record_id=rid)
             if record is None:
                 return
             hearts, remixes = record.heart_count, record.remix_count
-        room = await rooms.join(self, record_room(rid))
-        room.hearts, room.remixes = hearts, remixes
-        room.comments = _comments(rid)
+            page = _latest_comments(session, rid)
+        self.rid, self.hearts, self.remixes = rid, hearts, remixes
+        self.comments, self.older_exist = _comment_rows(page.items), page.more
+        self.live_after = page.previous_id
+
+    @rx.event
+    def show_older(self) -> None:
+        """Load the page of comments before the oldest this tab shows."""
+        if not self.rid:
+            return
+        with session_scope() as session:
+            if self.older:
+                before: int | None = self.older[0].id
+            else:
+                # The oldest live comment as it is now (the backend copy of `comments` lags).
+                live = _latest_comments(session, self.rid).items
+                before = live[0].id if live else None
+            if before is None:
+                return
+            page = record_social.comments_page(
+                session=session, record_id=self.rid, limit=COMMENTS_PAGE, before_id=before
+            )
+        self.older = _comment_rows(page.items) + self.older
+        self.more_older = page.more
+        if self.older:
+            self.older_last = self.older[-1].id
+
+    @rx.event
+    def show_skipped(self) -> None:
+        """Load the comments between the older pages this tab shows and the live window."""
+        if not self.rid or not self.older_last:
+            return
+        with session_scope() as session:
+            live = _latest_comments(session, self.rid).items
+            if not live:
+                return
+            rows = record_social.comments_between(
+                session=session,
+                record_id=self.rid,
+                after_id=self.older_last,
+                before_id=live[0].id,
+                limit=COMMENTS_PAGE,
+            )
+        if rows:
+            self.older = self.older + _comment_rows(rows)
+            self.older_last = rows[-1].id
 
 
 class RecordState(AuthState):
@@ -421,16 +493,26 @@ class SubmitState(AuthState):
 @rooms.on(EventKind.HEART_CHANGED)
 async def _on_heart(event: RoomEvent) -> None:
     rid = int(event.data["record_id"])
-    await rooms.put(RecordRoom, record_room(rid), hearts=int(event.data["hearts"]))
+    await broadcast.publish(record_room(rid), RecordLive, {"hearts": int(event.data["hearts"])})
 
 
 @rooms.on(EventKind.COMMENT_CREATED)
 async def _on_comment(event: RoomEvent) -> None:
     rid = int(event.data["record_id"])
-    await rooms.put(RecordRoom, record_room(rid), comments=_comments(rid))
+    with session_scope() as session:
+        page = _latest_comments(session, rid)
+    await broadcast.publish(
+        record_room(rid),
+        RecordLive,
+        {
+            "comments": _comment_rows(page.items),
+            "older_exist": page.more,
+            "live_after": page.previous_id,
+        },
+    )
 
 
 @rooms.on(EventKind.LINEAGE_CHANGED)
 async def _on_lineage(event: RoomEvent) -> None:
     rid = int(event.data["record_id"])
-    await rooms.put(RecordRoom, record_room(rid), remixes=int(event.data["remixes"]))
+    await broadcast.publish(record_room(rid), RecordLive, {"remixes": int(event.data["remixes"])})

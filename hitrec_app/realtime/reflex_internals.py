@@ -1,0 +1,72 @@
+"""Every Reflex internal the broadcast path relies on, in one place.
+
+Reflex has no public API to send one delta to many clients, so the broadcast path
+(`hitrec_app.realtime.broadcast`) speaks Reflex's own wire protocol. Each item below names
+the internal it uses; tests/realtime/test_reflex_internals.py pins them, so a Reflex upgrade
+that changes any of them fails the unit suite instead of silently breaking live pages.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import reflex as rx
+from reflex.state import BaseState, StateUpdate
+from reflex.utils import format
+from reflex_base.constants.event import SocketEvent
+from reflex_base.constants.route import RouteVar
+from reflex_base.constants.state import FIELD_MARKER
+
+REFLEX_VERSION = "0.10.1"
+"""The Reflex version these internals were read from (a test compares it with the installed one)."""
+
+EVENT = str(SocketEvent.EVENT)
+"""The socket.io event name under which the frontend receives a `StateUpdate` ("event")."""
+
+SESSION_ID_KEY = str(RouteVar.SESSION_ID)
+"""The router-data key holding the client's socket.io sid (`state.router.session.session_id`)."""
+
+
+def event_namespace(app: rx.App) -> Any:
+    """`App.event_namespace`: Reflex's python-socketio `AsyncNamespace` ("/_event") that every
+    browser tab is connected to; it offers `enter_room`, `leave_room`, `rooms` and `emit`."""
+    namespace = app.event_namespace
+    if namespace is None:
+        raise RuntimeError("the app has no event namespace yet (the backend is not running)")
+    return namespace
+
+
+def socket_sid(state: BaseState) -> str:
+    """The socket.io sid of the tab whose event `state` is handling, from the router session
+    (`RouterData.session.session_id`, filled from router data key `SESSION_ID_KEY`)."""
+    return state.router.session.session_id
+
+
+def delta_key(state_cls: type[BaseState]) -> str:
+    """The key of a state's vars in a delta: `BaseState.get_full_name()`
+    (e.g. "reflex___state____state.hitrec_app___state___records____record_live")."""
+    return state_cls.get_full_name()
+
+
+def var_key(name: str) -> str:
+    """The key of one var inside a state's delta: the var name + `FIELD_MARKER` ("_rx_state_")."""
+    return name + FIELD_MARKER
+
+
+def state_update(state_cls: type[BaseState], changes: dict[str, Any]) -> StateUpdate:
+    """A `StateUpdate` (what `EventNamespace.emit_update` sends) setting `changes` on
+    `state_cls` in the browser: `{delta_key: {var_key(name): value}}`, nothing else (no router
+    data). Unknown var names are refused: the frontend would silently ignore them."""
+    fields = state_cls.get_fields()
+    unknown = [name for name in changes if name not in fields]
+    if unknown:
+        raise ValueError(f"{state_cls.__name__} has no vars {unknown}")
+    return StateUpdate(
+        delta={delta_key(state_cls): {var_key(name): value for name, value in changes.items()}}
+    )
+
+
+def encode(update: StateUpdate) -> str:
+    """The JSON the socket.io server writes for `update`: Reflex's `format.json_dumps` (the
+    `json=` its AsyncServer is built with) with Reflex's serializers (dataclasses, datetimes)."""
+    return format.json_dumps(update)

@@ -1,0 +1,97 @@
+"""The broadcast path with a fake socket.io namespace that records what it is asked to do."""
+
+import asyncio
+import json
+
+import pytest
+
+from hitrec_app.realtime import broadcast
+from hitrec_app.realtime import reflex_internals as internals
+from hitrec_app.state.records import RecordLive
+
+
+class FakeNamespace:
+    """python-socketio's room bookkeeping, and every emit (encoded as the server would)."""
+
+    def __init__(self):
+        self.members: dict[str, set[str]] = {}
+        self.emits: list[tuple[str, str, str]] = []
+
+    def rooms(self, sid):
+        return [room for room, sids in self.members.items() if sid in sids] + [sid]
+
+    async def enter_room(self, sid, room):
+        self.members.setdefault(room, set()).add(sid)
+
+    async def leave_room(self, sid, room):
+        self.members.get(room, set()).discard(sid)
+
+    async def emit(self, event, data, to):
+        self.emits.append((event, internals.encode(data), to))
+
+
+@pytest.fixture
+def namespace(monkeypatch):
+    fake = FakeNamespace()
+    monkeypatch.setattr(broadcast, "_namespace", lambda: fake)
+    return fake
+
+
+def run(coro):
+    return asyncio.run(coro)
+
+
+@pytest.mark.parametrize("subscribers", [1, 3, 500])
+def test_one_emit_per_change_whatever_the_number_of_subscribers(namespace, subscribers):
+    for n in range(subscribers):
+        run(broadcast.subscribe(f"sid{n}", "record-7"))
+    run(broadcast.publish("record-7", RecordLive, {"hearts": 4}))
+    assert len(namespace.emits) == 1
+    event, payload, to = namespace.emits[0]
+    assert (event, to) == ("event", "record-7")
+    assert len(namespace.members["record-7"]) == subscribers
+    assert json.loads(payload) == {
+        "delta": {internals.delta_key(RecordLive): {"hearts_rx_state_": 4}}
+    }
+
+
+def test_payload_carries_only_the_changed_vars_and_no_router_data(namespace):
+    run(broadcast.publish("record-7", RecordLive, {"remixes": 2}))
+    ((_, payload, _),) = namespace.emits
+    assert "router" not in payload
+    assert list(json.loads(payload)["delta"][internals.delta_key(RecordLive)]) == [
+        "remixes_rx_state_"
+    ]
+
+
+def test_nothing_changed_emits_nothing(namespace):
+    run(broadcast.publish("record-7", RecordLive, {}))
+    assert namespace.emits == []
+
+
+def test_subscribe_leaves_the_other_rooms_of_the_same_kind(namespace):
+    run(broadcast.subscribe("a", "record-1", leave_prefix="record-"))
+    run(broadcast.subscribe("a", "board"))
+    run(broadcast.subscribe("a", "record-2", leave_prefix="record-"))
+    assert "a" not in namespace.members["record-1"]
+    assert "a" in namespace.members["record-2"]
+    assert "a" in namespace.members["board"]
+    run(broadcast.unsubscribe("a", "record-2"))
+    assert "a" not in namespace.members["record-2"]
+
+
+def test_unknown_var_is_refused_before_anything_is_sent(namespace):
+    with pytest.raises(ValueError):
+        run(broadcast.publish("record-7", RecordLive, {"nope": 1}))
+    assert namespace.emits == []
+
+
+def test_without_install_it_says_so(monkeypatch):
+    monkeypatch.setattr(broadcast, "_app", None)
+    with pytest.raises(RuntimeError, match="install"):
+        run(broadcast.publish("record-7", RecordLive, {"hearts": 1}))
+
+
+def test_no_sid_subscribes_nothing(namespace):
+    run(broadcast.subscribe("", "record-7"))
+    assert namespace.members == {}
