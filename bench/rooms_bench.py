@@ -83,8 +83,20 @@ PATHS = {
         comments_var="comments_rx_state_",
         add_comment=f"{AUTH_STATE}.hitrec_app___state___records____record_state.add_comment",
     ),
-    # "new": the broadcast path of issue 8 adds its entry here.
+    # The broadcast path (issue 8): `RecordLive.join` (the page's on_load, run by the
+    # hydrate event) puts the tab's socket in the record's socket.io room and sends the
+    # snapshot; each new comment is ONE StateUpdate `{record_live: {comments: [...]}}` (the
+    # newest LIVE_COMMENTS rows) emitted once to that room (hitrec_app/realtime/broadcast.py).
+    # The comment form and its handler are unchanged from the old path.
+    "new": Path_(
+        route="/records/{rid}",
+        room_state_marker="hitrec_app___state___records____record_live",
+        comments_var="comments_rx_state_",
+        add_comment=f"{AUTH_STATE}.hitrec_app___state___records____record_state.add_comment",
+    ),
 }
+OLD_COMMIT = "06500ea"  # the last main before the broadcast path (RecordRoom, rx.SharedState)
+DEFAULT_OLD_TREE = Path(os.environ.get("ROOMS_BENCH_OLD_TREE", "/tmp/rooms-old"))  # noqa: S108
 
 
 def router_data(path: str, rid: int) -> dict[str, Any]:
@@ -362,7 +374,7 @@ def sign_in_token(app: LiveApp) -> str:
     )
     out = subprocess.run(  # noqa: S603  (our own interpreter and code)
         [sys.executable, "-c", code],
-        cwd=ROOT,
+        cwd=app.root,
         env=app.env,
         check=True,
         capture_output=True,
@@ -387,11 +399,11 @@ def machine() -> str:
     )
 
 
-def commit() -> str:
+def commit(tree: Path = ROOT) -> str:
     try:
         out = subprocess.run(
             ["git", "rev-parse", "--short", "HEAD"],  # noqa: S607
-            cwd=ROOT,
+            cwd=tree,
             capture_output=True,
             text=True,
             check=True,
@@ -430,26 +442,55 @@ def write_doc(section: str) -> None:
     path.write_text(text.rstrip("\n") + "\n")
 
 
-async def bench_all(args: argparse.Namespace, app: LiveApp) -> list[str]:
-    rid = record_id(app)
-    token = sign_in_token(app)
+def old_tree(tree: Path) -> Path:
+    """The OLD code's tree: a detached git worktree at OLD_COMMIT (made if missing), sharing
+    this tree's .venv and .tools."""
+    if not (tree / "hitrec_app").is_dir():
+        subprocess.run(  # noqa: S603
+            ["git", "-C", str(ROOT), "worktree", "add", "--detach", str(tree), OLD_COMMIT],  # noqa: S607
+            check=True,
+        )
+    for name in (".venv", ".tools"):
+        if not (tree / name).exists():
+            (tree / name).symlink_to(ROOT / name)
+    return tree
+
+
+@dataclasses.dataclass
+class Target:
+    """One path's app: its own source tree, data folder and backend."""
+
+    path: str
+    app: LiveApp
+    bench: Bench | None = None
+
+
+async def bench_all(args: argparse.Namespace, targets: list[Target]) -> list[str]:
     lines: list[str] = []
-    for path in args.path.split(","):
-        b = Bench(app, path, rid, token)
-        for n in [int(x) for x in args.viewers.split(",")]:
-            runs: list[Result] = []
-            for k in range(args.runs):
-                if not args.same_app and (lines or runs):
-                    # A fresh backend per run: the old path never drops a closed tab from a
-                    # room (SharedState's `_linked_from`), so later runs would carry the
-                    # earlier runs' viewers (`--same-app` shows that).
-                    t0 = time.monotonic()
-                    await asyncio.to_thread(app.restart)
-                    print(f"  app restarted in {time.monotonic() - t0:.0f} s", flush=True)
-                r = await b.run(n, args.seconds, f"{path}-{n}-{k}")
-                runs.append(r)
+    paths = [t.path for t in targets]
+    results: dict[tuple[str, int], list[Result]] = {}
+    for n in [int(x) for x in args.viewers.split(",")]:
+        done: set[str] = set()  # paths whose point saturated: more runs only load the machine
+        for k in range(args.runs):
+            # OLD and NEW back to back for each run, each on a freshly started backend (the
+            # old path never drops a closed tab from a room: SharedState's `_linked_from`),
+            # only one backend up at a time.
+            for t in targets:
+                if t.path in done:
+                    continue
+                t0 = time.monotonic()
+                await asyncio.to_thread(t.app.start)
+                print(f"  {t.path}: app up in {time.monotonic() - t0:.0f} s", flush=True)
+                try:
+                    if t.bench is None:
+                        rid = record_id(t.app)
+                        t.bench = Bench(t.app, t.path, rid, sign_in_token(t.app))
+                    r = await t.bench.run(n, args.seconds, f"{t.path}-{n}-{k}")
+                finally:
+                    await asyncio.to_thread(t.app.stop)
+                results.setdefault((t.path, n), []).append(r)
                 RUN_LINES.append(
-                    f"{path} N={n} run {k + 1}: p50 {fmt_ms(r.pct(0.5))} p95 "
+                    f"{t.path} N={n} run {k + 1}: p50 {fmt_ms(r.pct(0.5))} p95 "
                     f"{fmt_ms(r.pct(0.95))} p99 {fmt_ms(r.pct(0.99))} max {fmt_ms(r.pct(1))} "
                     f"sent {r.sent} lost {r.missing} cpu {r.cpu_pct:.0f}% "
                     f"(bench client {r.client_cpu_pct:.0f}%) rss/viewer "
@@ -458,10 +499,12 @@ async def bench_all(args: argparse.Namespace, app: LiveApp) -> list[str]:
                 )
                 print(RUN_LINES[-1], flush=True)
                 if r.saturated:
-                    break  # the point is saturated; more runs only keep the machine busy
-            ranked = sorted(runs, key=lambda r: r.pct(0.95))
-            med = ranked[len(ranked) // 2]
-            lines.append(row(path, med, runs))
+                    done.add(t.path)
+        for path in paths:
+            runs = results.get((path, n), [])
+            if runs:
+                ranked = sorted(runs, key=lambda r: r.pct(0.95))
+                lines.append(row(path, ranked[len(ranked) // 2], runs))
     return lines
 
 
@@ -471,26 +514,39 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=20.0, help="posting time per run")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument(
-        "--path", default="old", help="old (rx.SharedState rooms); 'new' once issue 8 lands"
+        "--path",
+        default="old,new",
+        help="old (rx.SharedState rooms, run from --tree), new (the broadcast path, this tree)",
     )
     parser.add_argument(
-        "--same-app", action="store_true", help="keep one backend for all runs (no restarts)"
+        "--tree",
+        type=Path,
+        default=DEFAULT_OLD_TREE,
+        help=f"the OLD code's tree (env ROOMS_BENCH_OLD_TREE; made as a git worktree at "
+        f"{OLD_COMMIT} if missing)",
     )
     parser.add_argument("--no-write", action="store_true")
     args = parser.parse_args()
     for p in args.path.split(","):
         if p not in PATHS:
-            parser.error(f"--path {p}: only {', '.join(PATHS)} is available on this commit")
+            parser.error(f"--path {p}: one of {', '.join(PATHS)}")
     info_before = machine()
     print(f"machine: {info_before}", flush=True)
-    app = LiveApp(Path(tempfile.mkdtemp(prefix="hitrec-rooms-bench-")))
-    app.start()
+    trees = {"old": old_tree(args.tree.resolve()), "new": ROOT}
+    targets = [
+        Target(
+            p,
+            LiveApp(Path(tempfile.mkdtemp(prefix=f"hitrec-rooms-{p}-")), root=trees[p]),
+        )
+        for p in args.path.split(",")
+    ]
+    commits = ", ".join(f"{t.path} {commit(t.app.root)} ({t.app.root})" for t in targets)
+    print(f"trees: {commits}", flush=True)
     try:
-        workers = len(psutil.Process(app.proc.pid).children()) if app.proc else 0
-        print(f"app at {app.url}, {workers} backend worker process(es)", flush=True)
-        lines = asyncio.run(bench_all(args, app))
+        lines = asyncio.run(bench_all(args, targets))
     finally:
-        app.stop()
+        for t in targets:
+            t.app.stop()
     info = machine()
     print(f"machine after: {info}")
     header = (
@@ -514,17 +570,16 @@ def main() -> int:
             "backend RSS growth per viewer, join storm = all N connect at once until every one "
             "is hydrated and has the room's comments. Median run by p95 of up to "
             f"{args.runs}; a point with p95 > 10 s is stopped and marked SATURATED. "
-            + (
-                "All runs on one backend (`--same-app`)."
-                if args.same_app
-                else "Each run on a freshly restarted backend: the old path never drops a "
-                "closed tab from a room (reflex/istate/shared.py: `_linked_from` keeps every "
-                "token that ever joined, and each change starts a task per token to check it; "
-                '"TODO: remove disconnected clients"), so each run starts clean '
-                "(`--same-app` keeps one backend)."
-            ),
+            + "OLD and NEW run back to back for each run, each on a freshly started backend "
+            "(only one up at a time): the old path never drops a closed tab from a room "
+            "(reflex/istate/shared.py: `_linked_from` keeps every token that ever joined; "
+            '"TODO: remove disconnected clients"), so each run starts clean.',
             "",
-            f"**Path measured: OLD** (rx.SharedState rooms, `RecordRoom`), commit {commit()}, "
+            "**Paths measured**: OLD = rx.SharedState rooms (`RecordRoom`), run from a git "
+            f"worktree of commit {OLD_COMMIT} (the last main before the broadcast path); NEW = "
+            "the broadcast path (`RecordLive`, one StateUpdate per change emitted to the "
+            "record's socket.io room). Commits: "
+            f"{commits.replace(str(ROOT), 'this tree')}, "
             f"{datetime.now(UTC).strftime('%Y-%m-%d %H:%M UTC')}.",
             f"Machine: {info_before} (after: load average "
             f"{', '.join(f'{x:.2f}' for x in os.getloadavg())}).",
@@ -539,7 +594,9 @@ def main() -> int:
             "",
             "Budgets (issue 8, one worker): 200 viewers p95 <= 100 ms; 1,000 viewers p95 <= "
             "250 ms; 1,000 connecting at once all current within 10 s; <= 0.5 MB per viewer. "
-            "Run: `.venv/bin/python bench/rooms_bench.py --viewers 50,200,500,1000 --path old`.",
+            "Run: `.venv/bin/python bench/rooms_bench.py --viewers 50,200 --runs 3 "
+            "--seconds 20` (default `--path old,new`; OLD from `--tree`, default "
+            f"{DEFAULT_OLD_TREE}, a worktree at {OLD_COMMIT}).",
             "",
         ]
     )

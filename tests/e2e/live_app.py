@@ -26,8 +26,16 @@ def free_port() -> int:
 
 class LiveApp:
     def __init__(
-        self, workdir: Path, *, demo: bool = True, extra_env: dict[str, str] | None = None
+        self,
+        workdir: Path,
+        *,
+        demo: bool = True,
+        extra_env: dict[str, str] | None = None,
+        root: Path | None = None,
     ):
+        # `root`: the source tree the app runs from (default: this one); the bench runs an
+        # older commit's tree from a separate git worktree this way.
+        self.root = root or PROJECT_ROOT
         self.workdir = workdir
         self.port = free_port()
         self.url = f"http://localhost:{self.port}"
@@ -50,6 +58,7 @@ class LiveApp:
             "REFLEX_TELEMETRY_ENABLED": "false",
             "REFLEX_CHECK_LATEST_VERSION": "false",
             "PYTHONUNBUFFERED": "1",
+            **({"PYTHONPATH": str(self.root)} if root is not None else {}),
             **(extra_env or {}),
         }
         self.env.pop("REFLEX_REDIS_URL", None) if "REFLEX_REDIS_URL" not in (
@@ -60,7 +69,7 @@ class LiveApp:
     def _run(self, *args: str) -> None:
         subprocess.run(
             [sys.executable, *args],
-            cwd=PROJECT_ROOT,
+            cwd=self.root,
             env=self.env,
             check=True,
             stdout=subprocess.DEVNULL,
@@ -89,7 +98,7 @@ class LiveApp:
                     "--loglevel",
                     "info",
                 ],
-                cwd=PROJECT_ROOT,
+                cwd=self.root,
                 env=self.env,
                 stdout=log,
                 stderr=subprocess.STDOUT,
