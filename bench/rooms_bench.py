@@ -20,9 +20,16 @@ the room's comments). A point whose p95 passes 10 s is stopped and reported satu
 Three runs per point, the median run (by p95) reported. Writes the "## Live rooms"
 section of docs/benchmarks.md.
 
-`--path old` measures today's rx.SharedState rooms (hitrec_app/realtime/rooms.py,
-RecordRoom in hitrec_app/state/records.py); the path is a property of the page and
-state names in `PATHS`, so the new broadcast path only needs its own entry there.
+One run measures both paths back to back (`--path old,new`, the default): for each N and
+each run, OLD then NEW, each on a freshly started backend, one backend up at a time.
+`old` is the rx.SharedState rooms (RecordRoom) as on commit 06500ea, the last main before
+the broadcast path: the app runs from a detached git worktree of that commit (`--tree`,
+default /tmp/rooms-old, made if missing; LiveApp's `root=` sets its cwd and PYTHONPATH).
+`new` is this tree's broadcast path (RecordLive, hitrec_app/realtime/broadcast.py): the
+page's on_load `RecordLive.join`, run by the hydrate event as for a browser, puts the
+tab's socket in the record's socket.io room, and each comment arrives as one StateUpdate
+with RecordLive's `comments`. The page, the comment form and `add_comment` are the same
+on both paths, so the frames sent are the same.
 
     .venv/bin/python bench/rooms_bench.py [--viewers 50,200] [--seconds 20] [--runs 3]
 """
