@@ -110,8 +110,11 @@ def draft_room(draft_id: int) -> str:
     return f"draft-{draft_id}"
 
 
+INBOX_ROOM_PREFIX: Final = "inbox-"
+
+
 def inbox_room(user_id: int) -> str:
-    return f"inbox-{user_id}"
+    return f"{INBOX_ROOM_PREFIX}{user_id}"
 
 
 def draft_id_of_room(room: str) -> int | None:

@@ -58,6 +58,17 @@ async def subscribe(sid: str, room: str, *, leave_prefix: str | None = None) -> 
     await namespace.enter_room(sid, room)
 
 
+async def leave(sid: str, prefix: str) -> None:
+    """Take the socket `sid` out of every room whose name starts with `prefix` (a tab whose
+    user signed out stops getting that user's inbox)."""
+    if not sid:
+        return
+    namespace = _namespace()
+    for room in namespace.rooms(sid):
+        if room != sid and room.startswith(prefix):
+            await namespace.leave_room(sid, room)
+
+
 async def unsubscribe(sid: str, room: str) -> None:
     """Take the socket `sid` out of `room`."""
     await _namespace().leave_room(sid, room)
