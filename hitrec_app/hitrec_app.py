@@ -15,7 +15,7 @@ from hitrec_app.pages.notifications import notifications_page
 from hitrec_app.pages.records import record_page, submit_form
 from hitrec_app.realtime import rooms
 from hitrec_app.state.account import AdminUsersState
-from hitrec_app.state.activity import ActivityRoom
+from hitrec_app.state.activity import ActivityLive
 from hitrec_app.state.base import AuthState
 from hitrec_app.state.challenges import (
     BoardRoom,
@@ -49,7 +49,7 @@ PAGES: tuple[tuple[str, ComponentCallable, str, EventType[()]], ...] = (
         routes.HOME,
         home.home,
         "hitrec: a collaborative studio",
-        [AuthState.load_user, ActivityRoom.join],
+        [AuthState.load_user, ActivityLive.join],
     ),
     (routes.SIGN_UP, account.sign_up, "Join hitrec", AuthState.load_user),
     (routes.SIGN_IN, account.sign_in, "Sign in · hitrec", AuthState.load_user),

@@ -15,9 +15,10 @@ from hitrec_app.realtime import broadcast
 from hitrec_app.realtime import reflex_internals as internals
 from hitrec_app.services import notifications
 from hitrec_app.services.events import RoomEvent
+from hitrec_app.state import activity as activity_state
 from hitrec_app.state import base as base_state
 from hitrec_app.state import notifications as notification_state
-from hitrec_app.vocabulary import EventKind, inbox_room
+from hitrec_app.vocabulary import ACTIVITY_ROOM, EventKind, inbox_room
 from tests.factories import make_user
 from tests.realtime.test_broadcast import FakeNamespace
 from tests.state.test_handler_args import _signed_in
@@ -33,7 +34,7 @@ def namespace(monkeypatch):
 @pytest.fixture
 def live_db(monkeypatch, db_url):
     scoped = functools.partial(session_scope, url=db_url)
-    for module in (base_state, notification_state):
+    for module in (base_state, notification_state, activity_state):
         monkeypatch.setattr(module, "session_scope", scoped)
     return db_url
 
@@ -106,3 +107,36 @@ def test_a_new_notification_is_one_message_to_that_users_inbox(live_db, session,
     assert (name, to) == (internals.EVENT, inbox_room(maya.id))
     assert _delta(payload, notification_state.InboxLive) == {"unread_rx_state_": 1}
     assert "router" not in payload
+
+
+# --- the home feed -----------------------------------------------------------------------------
+
+
+def test_feed_join_subscribes_and_snapshots_without_telling_the_others(
+    live_db, session, namespace, monkeypatch
+):
+    make_user(session, "maya")
+    session.commit()
+    state = _signed_in(session, make_user(session, "jules"), activity_state.ActivityLive)
+    _with_sid(monkeypatch, "tab1")
+    run(activity_state.ActivityLive.join.fn(state))
+    assert sorted(item.text for item in state.items) == [
+        "jules joined the studio",
+        "maya joined the studio",
+    ]
+    assert ACTIVITY_ROOM in namespace.rooms("tab1")
+    assert namespace.emits == []
+
+
+def test_a_feed_change_is_one_message_to_the_feed_room(live_db, session, namespace):
+    make_user(session, "maya")
+    session.commit()
+    for n in range(50):
+        run(broadcast.subscribe(f"tab{n}", ACTIVITY_ROOM))
+    event = RoomEvent(room=ACTIVITY_ROOM, kind=EventKind.USER_JOINED, data={})
+    run(activity_state._refresh_activity(event))
+    ((_, payload, to),) = namespace.emits
+    assert to == ACTIVITY_ROOM
+    (items,) = _delta(payload, activity_state.ActivityLive).values()
+    assert len(items) == 1 and "joined the studio" in items[0]["text"]
+
