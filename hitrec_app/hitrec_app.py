@@ -18,7 +18,7 @@ from hitrec_app.state.account import AdminUsersState
 from hitrec_app.state.activity import ActivityLive
 from hitrec_app.state.base import AuthState
 from hitrec_app.state.challenges import (
-    BoardRoom,
+    BoardLive,
     BoardState,
     ChallengeFormState,
     ChallengeRoom,
@@ -59,7 +59,7 @@ PAGES: tuple[tuple[str, ComponentCallable, str, EventType[()]], ...] = (
     (routes.ADMIN_USERS, account.admin_users, "Roles · hitrec", AdminUsersState.load),
     (routes.NOT_FOUND, home.not_found, "Not found · hitrec", AuthState.load_user),
     # Challenges, records, lineage and notifications (issue 3).
-    (routes.CHALLENGES, board, "Challenges · hitrec", [BoardState.load, BoardRoom.join]),
+    (routes.CHALLENGES, board, "Challenges · hitrec", [BoardState.load, BoardLive.join]),
     (routes.CHALLENGE_NEW, challenge_form, "New challenge · hitrec", ChallengeFormState.load),
     (
         routes.CHALLENGE,

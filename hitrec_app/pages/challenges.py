@@ -40,7 +40,7 @@ from hitrec_app.components.sections import (
 )
 from hitrec_app.state.base import AuthState
 from hitrec_app.state.challenges import (
-    BoardRoom,
+    BoardLive,
     BoardRow,
     BoardState,
     ChallengeFormState,
@@ -146,7 +146,7 @@ def _search() -> rx.Component:
 
 def _status_section(title: str, status: str, empty: str) -> rx.Component:
     """The live board's challenges in one `status`."""
-    items: ArrayVar[Sequence[BoardRow]] = BoardRoom.items
+    items: ArrayVar[Sequence[BoardRow]] = BoardLive.items
     return _board_section(title, items.filter(lambda i: i.status == status), empty)
 
 

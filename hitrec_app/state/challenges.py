@@ -13,7 +13,7 @@ import reflex as rx
 from hitrec_app import routes
 from hitrec_app.db import Session, session_scope
 from hitrec_app.models import Challenge, User
-from hitrec_app.realtime import rooms
+from hitrec_app.realtime import broadcast, reflex_internals, rooms
 from hitrec_app.services import challenges, record_views
 from hitrec_app.services.challenges import ChallengeInput
 from hitrec_app.services.errors import NotFound, ValidationError
@@ -74,16 +74,19 @@ def _public_board() -> list[BoardRow]:
 # --- the board -----------------------------------------------------------------------------
 
 
-class BoardRoom(rx.SharedState):
-    """The public board: open, closing soon and recently closed challenges."""
+class BoardLive(rx.State):
+    """The public board (open, closing soon and recently closed challenges), kept current over
+    the broadcast path: every tab on the board is subscribed to BOARD_ROOM. `items` is set only
+    by `join` (the snapshot) and by broadcasts (the board read once per change)."""
 
     items: rx.Field[list[BoardRow]] = rx.field(default_factory=list)
 
     @rx.event
-    async def join(self):
+    async def join(self) -> None:
         sweep_expired()
-        room = await rooms.join(self, BOARD_ROOM)
-        room.items = _public_board()
+        # Subscribe first, then read: a change committed meanwhile is not lost.
+        await broadcast.subscribe(reflex_internals.socket_sid(self), BOARD_ROOM)
+        self.items = _public_board()
 
 
 class BoardState(AuthState):
@@ -440,7 +443,7 @@ def _challenge_of(event: RoomEvent) -> int | None:
 @rooms.on("record.")
 @rooms.on("challenge.")
 async def _on_entries_changed(event: RoomEvent) -> None:
-    await rooms.put(BoardRoom, BOARD_ROOM, items=_public_board())
+    await broadcast.publish(BOARD_ROOM, BoardLive, {"items": _public_board()})
     cid = _challenge_of(event)
     if cid is None:
         return

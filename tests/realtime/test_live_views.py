@@ -17,9 +17,11 @@ from hitrec_app.services import notifications
 from hitrec_app.services.events import RoomEvent
 from hitrec_app.state import activity as activity_state
 from hitrec_app.state import base as base_state
+from hitrec_app.state import challenges as challenge_state
 from hitrec_app.state import notifications as notification_state
-from hitrec_app.vocabulary import ACTIVITY_ROOM, EventKind, inbox_room
-from tests.factories import make_user
+from hitrec_app.tasks import challenge_expiry
+from hitrec_app.vocabulary import ACTIVITY_ROOM, BOARD_ROOM, EventKind, inbox_room
+from tests.factories import make_user, open_challenge
 from tests.realtime.test_broadcast import FakeNamespace
 from tests.state.test_handler_args import _signed_in
 
@@ -34,7 +36,13 @@ def namespace(monkeypatch):
 @pytest.fixture
 def live_db(monkeypatch, db_url):
     scoped = functools.partial(session_scope, url=db_url)
-    for module in (base_state, notification_state, activity_state):
+    for module in (
+        base_state,
+        notification_state,
+        activity_state,
+        challenge_state,
+        challenge_expiry,
+    ):
         monkeypatch.setattr(module, "session_scope", scoped)
     return db_url
 
@@ -140,3 +148,33 @@ def test_a_feed_change_is_one_message_to_the_feed_room(live_db, session, namespa
     (items,) = _delta(payload, activity_state.ActivityLive).values()
     assert len(items) == 1 and "joined the studio" in items[0]["text"]
 
+
+# --- the challenge board -----------------------------------------------------------------------
+
+
+def test_board_join_subscribes_and_snapshots_without_telling_the_others(
+    live_db, session, namespace, monkeypatch
+):
+    host = make_user(session, "host", role="host")
+    open_challenge(session, host, title="Lighthouse")
+    session.commit()
+    state = _signed_in(session, host, challenge_state.BoardLive)
+    _with_sid(monkeypatch, "tab1")
+    run(challenge_state.BoardLive.join.fn(state))
+    assert [row.title for row in state.items] == ["Lighthouse"]
+    assert BOARD_ROOM in namespace.rooms("tab1")
+    assert namespace.emits == []
+
+
+def test_a_board_change_is_one_message_to_the_board_room(live_db, session, namespace):
+    host = make_user(session, "host", role="host")
+    open_challenge(session, host, title="Lighthouse")
+    session.commit()
+    for n in range(50):
+        run(broadcast.subscribe(f"tab{n}", BOARD_ROOM))
+    event = RoomEvent(room=BOARD_ROOM, kind=EventKind.CHALLENGE_OPENED, data={})
+    run(challenge_state._on_entries_changed(event))
+    ((_, payload, to),) = namespace.emits
+    assert to == BOARD_ROOM
+    (items,) = _delta(payload, challenge_state.BoardLive).values()
+    assert [item["title"] for item in items] == ["Lighthouse"]
