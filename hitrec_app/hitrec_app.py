@@ -21,11 +21,11 @@ from hitrec_app.state.challenges import (
     BoardLive,
     BoardState,
     ChallengeFormState,
-    ChallengeRoom,
+    ChallengeLive,
     ChallengeState,
 )
 from hitrec_app.state.drafts import DraftsListState, DraftState
-from hitrec_app.state.notifications import NotificationsState
+from hitrec_app.state.notifications import InboxLive, NotificationsState
 from hitrec_app.state.profile import ProfileState, PublicProfileState
 from hitrec_app.state.records import RecordLive, RecordState, SubmitState
 from hitrec_app.tasks.challenge_expiry import expire_challenges_loop
@@ -65,7 +65,7 @@ PAGES: tuple[tuple[str, ComponentCallable, str, EventType[()]], ...] = (
         routes.CHALLENGE,
         challenge_page,
         "Challenge · hitrec",
-        [ChallengeState.load, ChallengeRoom.join],
+        [ChallengeState.load, ChallengeLive.join],
     ),
     (routes.CHALLENGE_EDIT, challenge_form, "Edit challenge · hitrec", ChallengeFormState.load),
     (routes.RECORD_NEW, submit_form, "Submit a record · hitrec", SubmitState.load),
@@ -76,4 +76,7 @@ PAGES: tuple[tuple[str, ComponentCallable, str, EventType[()]], ...] = (
     (routes.DRAFT, draft_page, "Draft · hitrec", DraftState.load),
 )
 for route, component, title, on_load in PAGES:
-    app.add_page(component, route=route, title=title, on_load=on_load)
+    handlers: list[EventType[()]] = list(on_load) if isinstance(on_load, list) else [on_load]
+    # The navigation bar's bell: every page load (also the one after a websocket reconnect,
+    # which gets a new socket) subscribes the tab to its signed-in user's inbox.
+    app.add_page(component, route=route, title=title, on_load=[*handlers, InboxLive.join])

@@ -89,8 +89,11 @@ STANDALONE_RECORDS_ROOM: Final = "records"  # records outside any challenge
 DRAFT_ROOM_RE: Final = re.compile(r"^draft-([1-9][0-9]{0,9})$")  # a draft's co-editing room
 
 
+CHALLENGE_ROOM_PREFIX: Final = "challenge-"
+
+
 def challenge_room(challenge_id: int) -> str:
-    return f"challenge-{challenge_id}"
+    return f"{CHALLENGE_ROOM_PREFIX}{challenge_id}"
 
 
 RECORD_ROOM_PREFIX: Final = "record-"

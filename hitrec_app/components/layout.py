@@ -37,7 +37,8 @@ def small_button(
 
 
 def notifications_bell() -> rx.Component:
-    """The bell with the live unread count; subscribing to the user's inbox room on mount."""
+    """The bell with the live unread count (every page's on_load subscribes the tab to the
+    signed-in user's inbox room: hitrec_app.py)."""
     return rx.link(
         rx.box(
             rx.icon("bell", size=20),
@@ -63,7 +64,6 @@ def notifications_bell() -> rx.Component:
         ),
         color_scheme="gray",
         high_contrast=True,
-        on_mount=InboxLive.join,
     )
 
 

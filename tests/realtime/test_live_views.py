@@ -20,8 +20,8 @@ from hitrec_app.state import base as base_state
 from hitrec_app.state import challenges as challenge_state
 from hitrec_app.state import notifications as notification_state
 from hitrec_app.tasks import challenge_expiry
-from hitrec_app.vocabulary import ACTIVITY_ROOM, BOARD_ROOM, EventKind, inbox_room
-from tests.factories import make_user, open_challenge
+from hitrec_app.vocabulary import ACTIVITY_ROOM, BOARD_ROOM, EventKind, challenge_room, inbox_room
+from tests.factories import make_user, open_challenge, text_record
 from tests.realtime.test_broadcast import FakeNamespace
 from tests.state.test_handler_args import _signed_in
 
@@ -44,6 +44,7 @@ def live_db(monkeypatch, db_url):
         challenge_expiry,
     ):
         monkeypatch.setattr(module, "session_scope", scoped)
+    monkeypatch.setattr(challenge_state, "_room_counts", {})  # each test starts with no counts
     return db_url
 
 
@@ -178,3 +179,96 @@ def test_a_board_change_is_one_message_to_the_board_room(live_db, session, names
     assert to == BOARD_ROOM
     (items,) = _delta(payload, challenge_state.BoardLive).values()
     assert [item["title"] for item in items] == ["Lighthouse"]
+
+
+# --- the challenge page ------------------------------------------------------------------------
+
+
+def _route_to(monkeypatch, state, cid: int) -> None:
+    monkeypatch.setattr(challenge_state, "param_id", lambda _state, *_a: cid)
+
+
+def test_challenge_join_subscribes_to_one_challenge_room_and_snapshots(
+    live_db, session, namespace, monkeypatch
+):
+    host = make_user(session, "host", role="host")
+    first, second = open_challenge(session, host), open_challenge(session, host, title="Sea")
+    state = _signed_in(session, host, challenge_state.ChallengeLive)
+    _with_sid(monkeypatch, "tab1")
+    _route_to(monkeypatch, state, first.id)
+    run(challenge_state.ChallengeLive.join.fn(state))
+    _route_to(monkeypatch, state, second.id)
+    run(challenge_state.ChallengeLive.join.fn(state))
+    assert namespace.rooms("tab1") == [challenge_room(second.id), "tab1"]
+    assert (state.entry_count, state.latest, state.status) == (0, [], "open")
+    assert (state.hearts, state.remixes) == ({}, {})
+    assert namespace.emits == []
+
+
+def test_challenge_join_of_a_hidden_challenge_subscribes_nothing(
+    live_db, session, namespace, monkeypatch
+):
+    host = make_user(session, "host", role="host")
+    state = _signed_in(session, make_user(session, "visitor"), challenge_state.ChallengeLive)
+    _with_sid(monkeypatch, "tab1")
+    _route_to(monkeypatch, state, 999)
+    run(challenge_state.ChallengeLive.join.fn(state))
+    assert namespace.members == {} and host.id
+
+
+def test_a_new_entry_is_one_message_per_room_and_each_subscriber_reloads_its_own_list(
+    live_db, session, namespace, monkeypatch
+):
+    host = make_user(session, "host", role="host")
+    challenge = open_challenge(session, host)
+    record = text_record(session, host, "Drops", challenge=challenge)
+    session.commit()
+    refreshed: list[tuple[str, type]] = []
+
+    async def refresh_subscribers(room, state_cls, _refresh):
+        refreshed.append((room, state_cls))
+
+    monkeypatch.setattr(broadcast, "refresh_subscribers", refresh_subscribers)
+    room = challenge_room(challenge.id)
+    for n in range(20):
+        run(broadcast.subscribe(f"tab{n}", room))
+    event = RoomEvent(room=room, kind=EventKind.RECORD_CREATED, data={"challenge_id": challenge.id})
+    run(challenge_state._on_entries_changed(event))
+    assert [to for _, _, to in namespace.emits] == [BOARD_ROOM, room]
+    delta = _delta(namespace.emits[1][1], challenge_state.ChallengeLive)
+    assert delta["entry_count_rx_state_"] == 1
+    assert [row["title"] for row in delta["latest_rx_state_"]] == [record.title]
+    assert refreshed == [(room, challenge_state.ChallengeState)]
+
+
+def test_a_heart_is_one_small_message_with_the_rooms_recent_counts(live_db, namespace):
+    room = challenge_room(41)
+    for n, hearts in enumerate((3, 4)):
+        event = RoomEvent(
+            room=room,
+            kind=EventKind.HEART_COUNT,
+            data={"challenge_id": 41, "record_id": 5 + n, "hearts": hearts},
+        )
+        run(challenge_state._on_heart(event))
+    assert [to for _, _, to in namespace.emits] == [room, room]
+    assert _delta(namespace.emits[1][1], challenge_state.ChallengeLive) == {
+        "hearts_rx_state_": {"5": 3, "6": 4}
+    }
+
+
+def test_challenge_join_snapshot_holds_the_counts_sent_so_far(
+    live_db, session, namespace, monkeypatch
+):
+    host = make_user(session, "host", role="host")
+    challenge = open_challenge(session, host)
+    event = RoomEvent(
+        room=challenge_room(challenge.id),
+        kind=EventKind.HEART_COUNT,
+        data={"challenge_id": challenge.id, "record_id": 9, "hearts": 2},
+    )
+    run(challenge_state._on_heart(event))
+    state = _signed_in(session, host, challenge_state.ChallengeLive)
+    _with_sid(monkeypatch, "late-tab")
+    _route_to(monkeypatch, state, challenge.id)
+    run(challenge_state.ChallengeLive.join.fn(state))
+    assert (state.hearts, state.remixes) == ({"9": 2}, {})
