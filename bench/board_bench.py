@@ -135,7 +135,7 @@ def fill(n_records: int) -> int:
 
 
 def page_load(cid: int, **kw) -> None:
-    """What the challenge page's on_load handlers read (ChallengeState.load + ChallengeRoom.join)."""
+    """What the challenge page's on_load handlers read (ChallengeState.load + ChallengeLive.join)."""
     engine = get_engine(URL)
     with Session(engine) as session:
         challenges.has_expired(session=session)

@@ -15,17 +15,17 @@ from hitrec_app.pages.notifications import notifications_page
 from hitrec_app.pages.records import record_page, submit_form
 from hitrec_app.realtime import rooms
 from hitrec_app.state.account import AdminUsersState
-from hitrec_app.state.activity import ActivityRoom
+from hitrec_app.state.activity import ActivityLive
 from hitrec_app.state.base import AuthState
 from hitrec_app.state.challenges import (
-    BoardRoom,
+    BoardLive,
     BoardState,
     ChallengeFormState,
-    ChallengeRoom,
+    ChallengeLive,
     ChallengeState,
 )
 from hitrec_app.state.drafts import DraftsListState, DraftState
-from hitrec_app.state.notifications import NotificationsState
+from hitrec_app.state.notifications import InboxLive, NotificationsState
 from hitrec_app.state.profile import ProfileState, PublicProfileState
 from hitrec_app.state.records import RecordLive, RecordState, SubmitState
 from hitrec_app.tasks.challenge_expiry import expire_challenges_loop
@@ -49,7 +49,7 @@ PAGES: tuple[tuple[str, ComponentCallable, str, EventType[()]], ...] = (
         routes.HOME,
         home.home,
         "hitrec: a collaborative studio",
-        [AuthState.load_user, ActivityRoom.join],
+        [AuthState.load_user, ActivityLive.join],
     ),
     (routes.SIGN_UP, account.sign_up, "Join hitrec", AuthState.load_user),
     (routes.SIGN_IN, account.sign_in, "Sign in · hitrec", AuthState.load_user),
@@ -59,13 +59,13 @@ PAGES: tuple[tuple[str, ComponentCallable, str, EventType[()]], ...] = (
     (routes.ADMIN_USERS, account.admin_users, "Roles · hitrec", AdminUsersState.load),
     (routes.NOT_FOUND, home.not_found, "Not found · hitrec", AuthState.load_user),
     # Challenges, records, lineage and notifications (issue 3).
-    (routes.CHALLENGES, board, "Challenges · hitrec", [BoardState.load, BoardRoom.join]),
+    (routes.CHALLENGES, board, "Challenges · hitrec", [BoardState.load, BoardLive.join]),
     (routes.CHALLENGE_NEW, challenge_form, "New challenge · hitrec", ChallengeFormState.load),
     (
         routes.CHALLENGE,
         challenge_page,
         "Challenge · hitrec",
-        [ChallengeState.load, ChallengeRoom.join],
+        [ChallengeState.load, ChallengeLive.join],
     ),
     (routes.CHALLENGE_EDIT, challenge_form, "Edit challenge · hitrec", ChallengeFormState.load),
     (routes.RECORD_NEW, submit_form, "Submit a record · hitrec", SubmitState.load),
@@ -76,4 +76,7 @@ PAGES: tuple[tuple[str, ComponentCallable, str, EventType[()]], ...] = (
     (routes.DRAFT, draft_page, "Draft · hitrec", DraftState.load),
 )
 for route, component, title, on_load in PAGES:
-    app.add_page(component, route=route, title=title, on_load=on_load)
+    handlers: list[EventType[()]] = list(on_load) if isinstance(on_load, list) else [on_load]
+    # The navigation bar's bell: every page load (also the one after a websocket reconnect,
+    # which gets a new socket) subscribes the tab to its signed-in user's inbox.
+    app.add_page(component, route=route, title=title, on_load=[*handlers, InboxLive.join])

@@ -89,8 +89,11 @@ STANDALONE_RECORDS_ROOM: Final = "records"  # records outside any challenge
 DRAFT_ROOM_RE: Final = re.compile(r"^draft-([1-9][0-9]{0,9})$")  # a draft's co-editing room
 
 
+CHALLENGE_ROOM_PREFIX: Final = "challenge-"
+
+
 def challenge_room(challenge_id: int) -> str:
-    return f"challenge-{challenge_id}"
+    return f"{CHALLENGE_ROOM_PREFIX}{challenge_id}"
 
 
 RECORD_ROOM_PREFIX: Final = "record-"
@@ -110,8 +113,11 @@ def draft_room(draft_id: int) -> str:
     return f"draft-{draft_id}"
 
 
+INBOX_ROOM_PREFIX: Final = "inbox-"
+
+
 def inbox_room(user_id: int) -> str:
-    return f"inbox-{user_id}"
+    return f"{INBOX_ROOM_PREFIX}{user_id}"
 
 
 def draft_id_of_room(room: str) -> int | None:

@@ -11,7 +11,7 @@ import reflex as rx
 from hitrec_app import routes
 from hitrec_app.components.sections import Spacing, note, wrap_row
 from hitrec_app.state.base import AuthState
-from hitrec_app.state.notifications import InboxRoom
+from hitrec_app.state.notifications import InboxLive
 
 
 def nav_link(label: str, href: str) -> rx.Component:
@@ -37,14 +37,15 @@ def small_button(
 
 
 def notifications_bell() -> rx.Component:
-    """The bell with the live unread count; joining the user's inbox room on mount."""
+    """The bell with the live unread count (every page's on_load subscribes the tab to the
+    signed-in user's inbox room: hitrec_app.py)."""
     return rx.link(
         rx.box(
             rx.icon("bell", size=20),
             rx.cond(
-                InboxRoom.unread > 0,
+                InboxLive.unread > 0,
                 rx.badge(
-                    InboxRoom.unread,
+                    InboxLive.unread,
                     color_scheme="tomato",
                     variant="solid",
                     radius="full",
@@ -57,13 +58,12 @@ def notifications_bell() -> rx.Component:
         ),
         href=routes.NOTIFICATIONS,
         aria_label=rx.cond(
-            InboxRoom.unread > 0,
-            f"Notifications, {InboxRoom.unread} unread",
+            InboxLive.unread > 0,
+            f"Notifications, {InboxLive.unread} unread",
             "Notifications",
         ),
         color_scheme="gray",
         high_contrast=True,
-        on_mount=InboxRoom.join,
     )
 
 

@@ -40,11 +40,11 @@ from hitrec_app.components.sections import (
 )
 from hitrec_app.state.base import AuthState
 from hitrec_app.state.challenges import (
-    BoardRoom,
+    BoardLive,
     BoardRow,
     BoardState,
     ChallengeFormState,
-    ChallengeRoom,
+    ChallengeLive,
     ChallengeState,
 )
 from hitrec_app.state.rows import EntryRow, RecordLinkRow, TitledRow
@@ -146,7 +146,7 @@ def _search() -> rx.Component:
 
 def _status_section(title: str, status: str, empty: str) -> rx.Component:
     """The live board's challenges in one `status`."""
-    items: ArrayVar[Sequence[BoardRow]] = BoardRoom.items
+    items: ArrayVar[Sequence[BoardRow]] = BoardLive.items
     return _board_section(title, items.filter(lambda i: i.status == status), empty)
 
 
@@ -244,9 +244,9 @@ def _live_strip() -> rx.Component:
     return rx.el.section(
         wrap_row(
             rx.badge("live", color_scheme="green"),
-            rx.text(_entries_line(ChallengeRoom.entry_count), weight="bold", aria_live="polite"),
+            rx.text(_entries_line(ChallengeLive.entry_count), weight="bold", aria_live="polite"),
             note("· latest:"),
-            rx.foreach(ChallengeRoom.latest, _record_link),
+            rx.foreach(ChallengeLive.latest, _record_link),
             spacing="2",
         ),
         aria_label="Latest entries",
@@ -257,8 +257,8 @@ def _live_entry(row: ObjectVar[EntryRow]) -> rx.Component:
     """An entry card whose heart and remix counts follow the challenge's room."""
     # mypy cannot pick the right overload of a dict field's class access (it says
     # ArrayVar[Never]); the cast states what Reflex hands over.
-    hearts = cast(ObjectVar[dict[str, int]], ChallengeRoom.hearts)
-    remixes = cast(ObjectVar[dict[str, int]], ChallengeRoom.remixes)
+    hearts = cast(ObjectVar[dict[str, int]], ChallengeLive.hearts)
+    remixes = cast(ObjectVar[dict[str, int]], ChallengeLive.remixes)
     return entry_card(
         row,
         hearts=rx.cond(hearts.contains(row.id), hearts[row.id], row.hearts),
@@ -298,7 +298,7 @@ def _challenge_header() -> rx.Component:
         rx.hstack(rx.link("← All challenges", href=routes.CHALLENGES, size="2"), width="100%"),
         wrap_row(
             page_title(s.title, size="8"),
-            status_badge(rx.cond(ChallengeRoom.status != "", ChallengeRoom.status, s.status)),
+            status_badge(rx.cond(ChallengeLive.status != "", ChallengeLive.status, s.status)),
         ),
         note(
             "hosted by ",

@@ -8,7 +8,7 @@ from reflex.vars import ObjectVar
 from hitrec_app import routes
 from hitrec_app.components.layout import dead_end, link_button, page, titled_page
 from hitrec_app.components.sections import CARD_COLUMNS, feed, note, wrap_row
-from hitrec_app.state.activity import ActivityRoom, ActivityRow
+from hitrec_app.state.activity import ActivityLive, ActivityRow
 from hitrec_app.state.base import AuthState
 
 _STEPS = [
@@ -60,7 +60,7 @@ def _activity() -> rx.Component:
             align="center",
         ),
         feed(
-            ActivityRoom.items,
+            ActivityLive.items,
             _activity_item,
             label="Recent activity",
             empty="Nothing yet: be the first to join.",

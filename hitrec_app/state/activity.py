@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import reflex as rx
 
 from hitrec_app.db import session_scope
-from hitrec_app.realtime import rooms
+from hitrec_app.realtime import broadcast, reflex_internals, rooms
 from hitrec_app.services import activity
 from hitrec_app.services.events import RoomEvent
 from hitrec_app.state.display import fmt_time
@@ -31,17 +31,22 @@ def _load_items() -> list[ActivityRow]:
         ]
 
 
-class ActivityRoom(rx.SharedState):
+class ActivityLive(rx.State):
+    """The home page's feed, kept current over the broadcast path: every tab on the home page
+    is subscribed to ACTIVITY_ROOM. `items` is set only by `join` (the snapshot) and by
+    broadcasts (the feed read once per change and sent to every subscriber in one message)."""
+
     items: rx.Field[list[ActivityRow]] = rx.field(default_factory=list)
 
     @rx.event
-    async def join(self):
-        room = await rooms.join(self, ACTIVITY_ROOM)
-        room.items = _load_items()
+    async def join(self) -> None:
+        # Subscribe first, then read: a change committed meanwhile is not lost.
+        await broadcast.subscribe(reflex_internals.socket_sid(self), ACTIVITY_ROOM)
+        self.items = _load_items()
 
 
 @rooms.on("user.")
 @rooms.on("challenge.")
 @rooms.on("record.")
 async def _refresh_activity(_event: RoomEvent) -> None:
-    await rooms.put(ActivityRoom, ACTIVITY_ROOM, items=_load_items())
+    await broadcast.publish(ACTIVITY_ROOM, ActivityLive, {"items": _load_items()})

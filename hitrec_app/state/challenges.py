@@ -13,7 +13,7 @@ import reflex as rx
 from hitrec_app import routes
 from hitrec_app.db import Session, session_scope
 from hitrec_app.models import Challenge, User
-from hitrec_app.realtime import rooms
+from hitrec_app.realtime import broadcast, reflex_internals, rooms
 from hitrec_app.services import challenges, record_views
 from hitrec_app.services.challenges import ChallengeInput
 from hitrec_app.services.errors import NotFound, ValidationError
@@ -23,9 +23,17 @@ from hitrec_app.state.base import AuthState, signed_in_page
 from hitrec_app.state.display import fmt_time
 from hitrec_app.state.rows import EntryRow, RecordLinkRow, TitledRow, fields_of
 from hitrec_app.tasks.challenge_expiry import sweep_expired
-from hitrec_app.vocabulary import BOARD_ROOM, RECORD_KINDS, RECORD_SORTS, EventKind, challenge_room
+from hitrec_app.vocabulary import (
+    BOARD_ROOM,
+    CHALLENGE_ROOM_PREFIX,
+    RECORD_KINDS,
+    RECORD_SORTS,
+    EventKind,
+    challenge_room,
+)
 
 ROOM_COUNTS_KEPT = 300  # recent heart/remix counts a challenge room carries
+ROOM_COUNTS_ROOMS = 1000  # challenge rooms whose recent counts this process keeps
 
 
 # --- view rows -----------------------------------------------------------------------------
@@ -74,16 +82,19 @@ def _public_board() -> list[BoardRow]:
 # --- the board -----------------------------------------------------------------------------
 
 
-class BoardRoom(rx.SharedState):
-    """The public board: open, closing soon and recently closed challenges."""
+class BoardLive(rx.State):
+    """The public board (open, closing soon and recently closed challenges), kept current over
+    the broadcast path: every tab on the board is subscribed to BOARD_ROOM. `items` is set only
+    by `join` (the snapshot) and by broadcasts (the board read once per change)."""
 
     items: rx.Field[list[BoardRow]] = rx.field(default_factory=list)
 
     @rx.event
-    async def join(self):
+    async def join(self) -> None:
         sweep_expired()
-        room = await rooms.join(self, BOARD_ROOM)
-        room.items = _public_board()
+        # Subscribe first, then read: a change committed meanwhile is not lost.
+        await broadcast.subscribe(reflex_internals.socket_sid(self), BOARD_ROOM)
+        self.items = _public_board()
 
 
 class BoardState(AuthState):
@@ -119,21 +130,25 @@ class BoardState(AuthState):
 # --- a challenge's page ----------------------------------------------------------------------
 
 
-class ChallengeRoom(rx.SharedState):
-    """What every viewer of one challenge shares: counts and the latest entries.
+class ChallengeLive(rx.State):
+    """What every viewer of one challenge sees alike (counts, the latest entries, the status),
+    kept current over the broadcast path: each tab on the page is subscribed to the
+    challenge's room. These vars are set only by `join` (the snapshot) and by broadcasts.
 
-    Hearts and remix counts arrive as small deltas keyed by record id (kept to the
-    most recent few hundred) so a heart never makes every viewer re-query.
+    Hearts and remix counts arrive as small maps keyed by record id (the most recent few
+    hundred, kept per room in this process) so a heart never makes every viewer re-query; the
+    join snapshot holds the maps as last sent (a heart between the page's entries load and the
+    subscription is not lost).
     """
 
-    entry_count: int = 0
+    entry_count: rx.Field[int] = rx.field(0)
     latest: rx.Field[list[RecordLinkRow]] = rx.field(default_factory=list)
     hearts: rx.Field[dict[str, int]] = rx.field(default_factory=dict)
     remixes: rx.Field[dict[str, int]] = rx.field(default_factory=dict)
-    status: str = ""
+    status: rx.Field[str] = rx.field("")
 
     @rx.event
-    async def join(self):
+    async def join(self) -> None:
         cid = param_id(self)
         if cid is None:
             return
@@ -144,18 +159,33 @@ class ChallengeRoom(rx.SharedState):
                 challenges.get_challenge(session=session, challenge_id=cid, viewer=viewer)
             except NotFound:
                 return
-        room = await rooms.join(self, challenge_room(cid))
-        _fill_room(room, cid)
+        # Subscribe first, then read: a change committed meanwhile is not lost.
+        await broadcast.subscribe(
+            reflex_internals.socket_sid(self),
+            challenge_room(cid),
+            leave_prefix=CHALLENGE_ROOM_PREFIX,
+        )
+        for name, value in _room_values(cid).items():
+            setattr(self, name, value)
+        # The recent counts this worker has sent (the entries just loaded may predate them).
+        self.hearts = _room_counts.get((cid, "hearts"), {})
+        self.remixes = _room_counts.get((cid, "remixes"), {})
 
 
-def _fill_room(room: ChallengeRoom, cid: int) -> None:
+def _room_values(cid: int) -> dict[str, object]:
+    """The challenge's shared vars as they are now (one read, whatever the number of viewers)."""
     with session_scope() as session:
-        room.entry_count = challenges.entry_counts(session=session, challenge_ids=[cid]).get(cid, 0)
-        room.latest = [
-            _link(e) for e in challenges.latest_entries(session=session, challenge_id=cid, limit=5)
-        ]
         challenge = challenges.find_challenge(session=session, challenge_id=cid)
-        room.status = challenges.effective_status(challenge) if challenge else ""
+        return {
+            "entry_count": challenges.entry_counts(session=session, challenge_ids=[cid]).get(
+                cid, 0
+            ),
+            "latest": [
+                _link(e)
+                for e in challenges.latest_entries(session=session, challenge_id=cid, limit=5)
+            ],
+            "status": challenges.effective_status(challenge) if challenge else "",
+        }
 
 
 class ChallengeState(AuthState):
@@ -440,12 +470,12 @@ def _challenge_of(event: RoomEvent) -> int | None:
 @rooms.on("record.")
 @rooms.on("challenge.")
 async def _on_entries_changed(event: RoomEvent) -> None:
-    await rooms.put(BoardRoom, BOARD_ROOM, items=_public_board())
+    await broadcast.publish(BOARD_ROOM, BoardLive, {"items": _public_board()})
     cid = _challenge_of(event)
     if cid is None:
         return
-    token = challenge_room(cid)
-    await rooms.push(ChallengeRoom, token, lambda room: _fill_room(room, cid))
+    room = challenge_room(cid)
+    await broadcast.publish(room, ChallengeLive, _room_values(cid))
 
     def reload(state: ChallengeState) -> None:
         if state.cid != cid:
@@ -458,7 +488,12 @@ async def _on_entries_changed(event: RoomEvent) -> None:
             return
         state._load_entries()
 
-    await rooms.refresh_members(ChallengeRoom, token, ChallengeState, reload)
+    # Each viewer's entries list has its own sort, filter and page: re-read per subscriber.
+    await broadcast.refresh_subscribers(room, ChallengeState, reload)
+
+
+# The recent counts each challenge room carries, per (challenge id, "hearts" | "remixes").
+_room_counts: dict[tuple[int, str], dict[str, int]] = {}
 
 
 def _remember(counts: dict[str, int], key: str, value: int) -> dict[str, int]:
@@ -485,8 +520,9 @@ async def _push_count(event: RoomEvent, counts: Literal["hearts", "remixes"]) ->
     if cid is None:
         return
     key, value = str(event.data["record_id"]), int(event.data[counts])
-
-    def apply(room: ChallengeRoom) -> None:
-        setattr(room, counts, _remember(getattr(room, counts), key, value))
-
-    await rooms.push(ChallengeRoom, challenge_room(cid), apply)
+    kept = _room_counts.setdefault((cid, counts), {})
+    fresh = _remember(kept, key, value)
+    _room_counts[(cid, counts)] = fresh
+    if len(_room_counts) > ROOM_COUNTS_ROOMS:
+        del _room_counts[next(iter(_room_counts))]  # the room whose counts were kept first
+    await broadcast.publish(challenge_room(cid), ChallengeLive, {counts: fresh})

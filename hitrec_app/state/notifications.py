@@ -9,14 +9,14 @@ import reflex as rx
 from hitrec_app import routes
 from hitrec_app.db import session_scope
 from hitrec_app.models import User
-from hitrec_app.realtime import rooms
+from hitrec_app.realtime import broadcast, reflex_internals, rooms
 from hitrec_app.services import notifications
 from hitrec_app.services.events import RoomEvent
 from hitrec_app.state.args import BAD_ID, as_id
 from hitrec_app.state.base import AuthState, signed_in_page
 from hitrec_app.state.display import fmt_time
 from hitrec_app.state.rows import fields_of
-from hitrec_app.vocabulary import inbox_room
+from hitrec_app.vocabulary import INBOX_ROOM_PREFIX, inbox_room
 
 
 @dataclass(frozen=True)
@@ -29,23 +29,30 @@ def _unread(user_id: int) -> int:
         return notifications.unread_count(session=session, user_id=user_id)
 
 
-class InboxRoom(rx.SharedState):
-    """One per user (all their tabs): the unread count the bell shows."""
+class InboxLive(rx.State):
+    """The unread count the bell shows, kept current over the broadcast path: each tab of a
+    signed-in user is subscribed to that user's inbox room (`inbox_room(user_id)`).
 
-    unread: int = 0
+    Who the user is comes from the server-side session (AuthState), never from the browser,
+    so a tab can only ever subscribe to its own user's inbox. `unread` is set only by `join`
+    (the snapshot) and by broadcasts.
+    """
+
+    unread: rx.Field[int] = rx.field(0)
 
     @rx.event
-    async def join(self):
+    async def join(self) -> None:
+        sid = reflex_internals.socket_sid(self)
         auth = await self.get_state(AuthState)
         user = auth._current_user()
         if user is None:
-            if self._linked_to:
-                return await self._unlink()
+            await broadcast.leave(sid, INBOX_ROOM_PREFIX)
             self.unread = 0
-            return None
-        room = await rooms.join(self, inbox_room(user.id or 0))
-        room.unread = _unread(user.id or 0)
-        return None
+            return
+        uid = user.id or 0
+        # Subscribe first, then read: a notification committed meanwhile is not lost.
+        await broadcast.subscribe(sid, inbox_room(uid), leave_prefix=INBOX_ROOM_PREFIX)
+        self.unread = _unread(uid)
 
 
 class NotificationsState(AuthState):
@@ -95,4 +102,4 @@ class NotificationsState(AuthState):
 @rooms.on("notification.")
 async def _on_notification(event: RoomEvent) -> None:
     uid = int(event.data["user_id"])
-    await rooms.put(InboxRoom, inbox_room(uid), unread=_unread(uid))
+    await broadcast.publish(inbox_room(uid), InboxLive, {"unread": _unread(uid)})

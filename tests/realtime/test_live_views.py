@@ -1,0 +1,274 @@
+"""The live views on the broadcast path: what each join subscribes to and what each room
+change emits (one message to the room, only the changed vars), with a fake namespace."""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import json
+
+import pytest
+from sqlmodel import Session
+
+from hitrec_app.db import session_scope
+from hitrec_app.realtime import broadcast
+from hitrec_app.realtime import reflex_internals as internals
+from hitrec_app.services import notifications
+from hitrec_app.services.events import RoomEvent
+from hitrec_app.state import activity as activity_state
+from hitrec_app.state import base as base_state
+from hitrec_app.state import challenges as challenge_state
+from hitrec_app.state import notifications as notification_state
+from hitrec_app.tasks import challenge_expiry
+from hitrec_app.vocabulary import ACTIVITY_ROOM, BOARD_ROOM, EventKind, challenge_room, inbox_room
+from tests.factories import make_user, open_challenge, text_record
+from tests.realtime.test_broadcast import FakeNamespace
+from tests.state.test_handler_args import _signed_in
+
+
+@pytest.fixture
+def namespace(monkeypatch):
+    fake = FakeNamespace()
+    monkeypatch.setattr(broadcast, "_namespace", lambda: fake)
+    return fake
+
+
+@pytest.fixture
+def live_db(monkeypatch, db_url):
+    scoped = functools.partial(session_scope, url=db_url)
+    for module in (
+        base_state,
+        notification_state,
+        activity_state,
+        challenge_state,
+        challenge_expiry,
+    ):
+        monkeypatch.setattr(module, "session_scope", scoped)
+    monkeypatch.setattr(challenge_state, "_room_counts", {})  # each test starts with no counts
+    return db_url
+
+
+def run(coro):
+    return asyncio.run(coro)
+
+
+def _with_sid(monkeypatch, sid: str) -> None:
+    monkeypatch.setattr(internals, "socket_sid", lambda _state: sid)
+
+
+def _delta(payload: str, state_cls) -> dict:
+    return json.loads(payload)["delta"][internals.delta_key(state_cls)]
+
+
+def _notify(session: Session, user_id: int) -> None:
+    notifications.notify(
+        session=session, user_id=user_id, kind=notifications.COMMENTED, message="Hi", link="/"
+    )
+    session.commit()
+
+
+# --- the inbox bell ----------------------------------------------------------------------------
+
+
+def test_inbox_join_subscribes_the_tab_to_its_own_users_inbox_only(
+    live_db, session, namespace, monkeypatch
+):
+    maya, jules = make_user(session, "maya"), make_user(session, "jules")
+    session.commit()
+    _notify(session, maya.id)
+    _notify(session, maya.id)
+    _notify(session, jules.id)
+    state = _signed_in(session, maya, notification_state.InboxLive)
+    _with_sid(monkeypatch, "tab1")
+    run(notification_state.InboxLive.join.fn(state))
+    assert state.unread == 2
+    assert namespace.rooms("tab1") == [inbox_room(maya.id), "tab1"]
+    assert namespace.emits == []  # joining costs the others nothing
+
+
+def test_inbox_join_signed_out_leaves_the_inbox_and_shows_nothing(
+    live_db, session, namespace, monkeypatch
+):
+    maya = make_user(session, "maya")
+    session.commit()
+    _notify(session, maya.id)
+    state = _signed_in(session, maya, notification_state.InboxLive)
+    _with_sid(monkeypatch, "tab1")
+    run(notification_state.InboxLive.join.fn(state))
+    root = state.parent_state
+    assert root is not None
+    auth = root.get_substate(base_state.AuthState.get_full_name().split(".")[1:])
+    auth.session_token = ""  # signed out in this tab
+    run(notification_state.InboxLive.join.fn(state))
+    assert state.unread == 0
+    assert namespace.rooms("tab1") == ["tab1"]
+
+
+def test_a_new_notification_is_one_message_to_that_users_inbox(live_db, session, namespace):
+    maya = make_user(session, "maya")
+    session.commit()
+    _notify(session, maya.id)
+    event = RoomEvent(
+        room=inbox_room(maya.id), kind=EventKind.NOTIFICATION_NEW, data={"user_id": maya.id}
+    )
+    run(notification_state._on_notification(event))
+    ((name, payload, to),) = namespace.emits
+    assert (name, to) == (internals.EVENT, inbox_room(maya.id))
+    assert _delta(payload, notification_state.InboxLive) == {"unread_rx_state_": 1}
+    assert "router" not in payload
+
+
+# --- the home feed -----------------------------------------------------------------------------
+
+
+def test_feed_join_subscribes_and_snapshots_without_telling_the_others(
+    live_db, session, namespace, monkeypatch
+):
+    make_user(session, "maya")
+    session.commit()
+    state = _signed_in(session, make_user(session, "jules"), activity_state.ActivityLive)
+    _with_sid(monkeypatch, "tab1")
+    run(activity_state.ActivityLive.join.fn(state))
+    assert sorted(item.text for item in state.items) == [
+        "jules joined the studio",
+        "maya joined the studio",
+    ]
+    assert ACTIVITY_ROOM in namespace.rooms("tab1")
+    assert namespace.emits == []
+
+
+def test_a_feed_change_is_one_message_to_the_feed_room(live_db, session, namespace):
+    make_user(session, "maya")
+    session.commit()
+    for n in range(50):
+        run(broadcast.subscribe(f"tab{n}", ACTIVITY_ROOM))
+    event = RoomEvent(room=ACTIVITY_ROOM, kind=EventKind.USER_JOINED, data={})
+    run(activity_state._refresh_activity(event))
+    ((_, payload, to),) = namespace.emits
+    assert to == ACTIVITY_ROOM
+    (items,) = _delta(payload, activity_state.ActivityLive).values()
+    assert len(items) == 1 and "joined the studio" in items[0]["text"]
+
+
+# --- the challenge board -----------------------------------------------------------------------
+
+
+def test_board_join_subscribes_and_snapshots_without_telling_the_others(
+    live_db, session, namespace, monkeypatch
+):
+    host = make_user(session, "host", role="host")
+    open_challenge(session, host, title="Lighthouse")
+    session.commit()
+    state = _signed_in(session, host, challenge_state.BoardLive)
+    _with_sid(monkeypatch, "tab1")
+    run(challenge_state.BoardLive.join.fn(state))
+    assert [row.title for row in state.items] == ["Lighthouse"]
+    assert BOARD_ROOM in namespace.rooms("tab1")
+    assert namespace.emits == []
+
+
+def test_a_board_change_is_one_message_to_the_board_room(live_db, session, namespace):
+    host = make_user(session, "host", role="host")
+    open_challenge(session, host, title="Lighthouse")
+    session.commit()
+    for n in range(50):
+        run(broadcast.subscribe(f"tab{n}", BOARD_ROOM))
+    event = RoomEvent(room=BOARD_ROOM, kind=EventKind.CHALLENGE_OPENED, data={})
+    run(challenge_state._on_entries_changed(event))
+    ((_, payload, to),) = namespace.emits
+    assert to == BOARD_ROOM
+    (items,) = _delta(payload, challenge_state.BoardLive).values()
+    assert [item["title"] for item in items] == ["Lighthouse"]
+
+
+# --- the challenge page ------------------------------------------------------------------------
+
+
+def _route_to(monkeypatch, state, cid: int) -> None:
+    monkeypatch.setattr(challenge_state, "param_id", lambda _state, *_a: cid)
+
+
+def test_challenge_join_subscribes_to_one_challenge_room_and_snapshots(
+    live_db, session, namespace, monkeypatch
+):
+    host = make_user(session, "host", role="host")
+    first, second = open_challenge(session, host), open_challenge(session, host, title="Sea")
+    state = _signed_in(session, host, challenge_state.ChallengeLive)
+    _with_sid(monkeypatch, "tab1")
+    _route_to(monkeypatch, state, first.id)
+    run(challenge_state.ChallengeLive.join.fn(state))
+    _route_to(monkeypatch, state, second.id)
+    run(challenge_state.ChallengeLive.join.fn(state))
+    assert namespace.rooms("tab1") == [challenge_room(second.id), "tab1"]
+    assert (state.entry_count, state.latest, state.status) == (0, [], "open")
+    assert (state.hearts, state.remixes) == ({}, {})
+    assert namespace.emits == []
+
+
+def test_challenge_join_of_a_hidden_challenge_subscribes_nothing(
+    live_db, session, namespace, monkeypatch
+):
+    host = make_user(session, "host", role="host")
+    state = _signed_in(session, make_user(session, "visitor"), challenge_state.ChallengeLive)
+    _with_sid(monkeypatch, "tab1")
+    _route_to(monkeypatch, state, 999)
+    run(challenge_state.ChallengeLive.join.fn(state))
+    assert namespace.members == {} and host.id
+
+
+def test_a_new_entry_is_one_message_per_room_and_each_subscriber_reloads_its_own_list(
+    live_db, session, namespace, monkeypatch
+):
+    host = make_user(session, "host", role="host")
+    challenge = open_challenge(session, host)
+    record = text_record(session, host, "Drops", challenge=challenge)
+    session.commit()
+    refreshed: list[tuple[str, type]] = []
+
+    async def refresh_subscribers(room, state_cls, _refresh):
+        refreshed.append((room, state_cls))
+
+    monkeypatch.setattr(broadcast, "refresh_subscribers", refresh_subscribers)
+    room = challenge_room(challenge.id)
+    for n in range(20):
+        run(broadcast.subscribe(f"tab{n}", room))
+    event = RoomEvent(room=room, kind=EventKind.RECORD_CREATED, data={"challenge_id": challenge.id})
+    run(challenge_state._on_entries_changed(event))
+    assert [to for _, _, to in namespace.emits] == [BOARD_ROOM, room]
+    delta = _delta(namespace.emits[1][1], challenge_state.ChallengeLive)
+    assert delta["entry_count_rx_state_"] == 1
+    assert [row["title"] for row in delta["latest_rx_state_"]] == [record.title]
+    assert refreshed == [(room, challenge_state.ChallengeState)]
+
+
+def test_a_heart_is_one_small_message_with_the_rooms_recent_counts(live_db, namespace):
+    room = challenge_room(41)
+    for n, hearts in enumerate((3, 4)):
+        event = RoomEvent(
+            room=room,
+            kind=EventKind.HEART_COUNT,
+            data={"challenge_id": 41, "record_id": 5 + n, "hearts": hearts},
+        )
+        run(challenge_state._on_heart(event))
+    assert [to for _, _, to in namespace.emits] == [room, room]
+    assert _delta(namespace.emits[1][1], challenge_state.ChallengeLive) == {
+        "hearts_rx_state_": {"5": 3, "6": 4}
+    }
+
+
+def test_challenge_join_snapshot_holds_the_counts_sent_so_far(
+    live_db, session, namespace, monkeypatch
+):
+    host = make_user(session, "host", role="host")
+    challenge = open_challenge(session, host)
+    event = RoomEvent(
+        room=challenge_room(challenge.id),
+        kind=EventKind.HEART_COUNT,
+        data={"challenge_id": challenge.id, "record_id": 9, "hearts": 2},
+    )
+    run(challenge_state._on_heart(event))
+    state = _signed_in(session, host, challenge_state.ChallengeLive)
+    _with_sid(monkeypatch, "late-tab")
+    _route_to(monkeypatch, state, challenge.id)
+    run(challenge_state.ChallengeLive.join.fn(state))
+    assert (state.hearts, state.remixes) == ({"9": 2}, {})
