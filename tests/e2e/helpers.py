@@ -13,6 +13,9 @@ def sign_in(page: Page, username: str, password: str = DEMO_PASSWORD, next_path:
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+    # The sign-in page shows "Sign out" a moment before its redirect lands: wait for the
+    # redirect, or a click made meanwhile (e.g. on "Drafts") is undone by it.
+    page.wait_for_url(lambda url: "/signin" not in url)
 
 
 def sign_up(page: Page, username: str, password: str, display_name: str = "") -> None:
