@@ -21,18 +21,9 @@ sys.path.insert(0, str(ROOT))
 
 from playwright.sync_api import Browser, Page, expect, sync_playwright  # noqa: E402
 
+from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402  (one launch recipe)
 from tests.e2e.live_app import LiveApp  # noqa: E402
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 PASSWORD = "hitrec-demo-2026"  # noqa: S105 (the documented demo password)
 
 
