@@ -10,6 +10,7 @@ raising.
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import unquote
 
 import reflex as rx
 
@@ -73,9 +74,24 @@ def as_bool(value: Any) -> bool | None:
     return value if isinstance(value, bool) else None
 
 
+def route_param(state: rx.State, name: str) -> str:
+    """The value of the page's dynamic route segment `[name]` (e.g. "12" for /records/[id] at
+    /records/12), or "". Read from the matched route (`router.route_id`) and the browser's URL
+    path: Reflex's `router.page.params` is deprecated, and its replacement (`router.url`)
+    carries only the query string's parameters."""
+    pattern = state.router.route_id.strip("/").split("/")
+    values = state.router.url.path.strip("/").split("/")
+    if len(pattern) != len(values):
+        return ""
+    for segment, value in zip(pattern, values, strict=True):
+        if segment == f"[{name}]":
+            return unquote(value)
+    return ""
+
+
 def param_id(state: rx.State, name: str = "id") -> int | None:
     """The id in the page's dynamic route segment `[name]` (e.g. /records/[id]), or None."""
-    return as_id(state.router.page.params.get(name, ""))
+    return as_id(route_param(state, name))
 
 
 def query_id(state: rx.State, name: str) -> int | None:

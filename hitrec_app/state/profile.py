@@ -11,7 +11,7 @@ from hitrec_app.db import Session, session_scope
 from hitrec_app.models import User
 from hitrec_app.services import accounts, profiles, uploads
 from hitrec_app.services.errors import ServiceError
-from hitrec_app.state.args import as_form, as_text
+from hitrec_app.state.args import as_form, as_text, route_param
 from hitrec_app.state.base import AuthState, signed_in_page
 from hitrec_app.state.rows import RecordLinkRow
 from hitrec_app.vocabulary import AVATAR_MAX_BYTES
@@ -105,7 +105,7 @@ class PublicProfileState(AuthState):
     @rx.event
     def load(self):
         self._show(self._current_user())
-        name = as_text(self.router.page.params.get("username", ""))
+        name = as_text(route_param(self, "username"))
         self.w_records, self.w_remixed, self.w_productions = [], [], []
         with session_scope() as session:
             user = accounts.get_user_by_username(session=session, username=name)

@@ -12,9 +12,11 @@ import pkgutil
 
 import pytest
 import reflex as rx
-from reflex.istate.data import PageData, RouterData
+from reflex.istate.data import RouterData
+from reflex_base.constants.route import RouteVar
 from sqlmodel import Session
 
+from hitrec_app import routes
 from hitrec_app.db import session_scope
 from hitrec_app.models import Notification, Record, User
 from hitrec_app.services import accounts, drafts, notifications
@@ -319,7 +321,9 @@ def draft_db(app_db, monkeypatch):
 
 def _on_draft(state: rx.State, draft_id: int) -> None:
     """Put `state` on the page /drafts/<draft_id>."""
-    state.router = RouterData(_page=PageData(params={"draft": str(draft_id)}))
+    state.router = RouterData.from_router_data(
+        {RouteVar.PATH: routes.DRAFT, RouteVar.ORIGIN: routes.draft_url(draft_id)}
+    )
 
 
 CHOOSE_ROLE = "Choose a role: editor (can write) or viewer (can read)."  # the service's refusal
