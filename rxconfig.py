@@ -1,7 +1,8 @@
 """Reflex configuration: every setting can be overridden from the environment.
 
 HITREC_DATABASE_URL  database (default: SQLite file under data/)
-REFLEX_REDIS_URL     Redis for state (default: none -> in-process state)
+REFLEX_REDIS_URL     Redis for state and live rooms across workers (default: none -> in-process)
+HITREC_REDIS_PREFIX  prefix of hitrec's Redis channel and keys (default "hitrec")
 HITREC_PORT          port of `reflex run --env prod` (default 3000)
 HITREC_SECRET_KEY    secret for signed tokens (default: generated once into data/)
 """
@@ -27,7 +28,7 @@ config = rx.Config(
     disable_plugins=[rx.plugins.SitemapPlugin],
 )
 
-# Reflex starts 2*cores+1 backend workers whenever Redis is configured, but co-editing
-# rooms and presence still live in one process (multi-worker relaying is a later issue):
-# keep one worker until then, whatever the state manager.
+# Reflex starts 2*cores+1 backend workers whenever Redis is configured. Live rooms reach
+# every worker through Redis (hitrec_app/realtime/cluster.py), but co-editing rooms and
+# presence still live in one process: keep one worker until they are relayed too.
 _processes.get_num_workers = lambda: int(os.environ.get("HITREC_BACKEND_WORKERS", "1"))

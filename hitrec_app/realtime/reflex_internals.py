@@ -79,3 +79,31 @@ def room_tokens(namespace: Any, room: str) -> list[str]:
     participants = namespace.server.manager.get_participants(namespace.namespace, room)
     tokens = namespace.sid_to_token
     return [tokens[sid] for sid, _eio_sid in participants if sid in tokens]
+
+
+def use_client_manager(app: rx.App, manager: Any) -> None:
+    """Make `manager` (a python-socketio `AsyncManager`, e.g. an `AsyncRedisManager`) the
+    client manager of Reflex's socket.io server. `App.sio` is the `AsyncServer` that Reflex
+    builds in `App.__post_init__` (its `_setup_state`) with python-socketio's default
+    in-memory manager and `json=` Reflex's serializer; `AsyncServer.__init__` only does
+    `self.manager = client_manager; client_manager.set_server(self)` with it, and the manager
+    is first used (`initialize()`) when the first client connects. So swapping it right after
+    `rx.App(...)`, before the server runs, is the same as building the server with it."""
+    server = app.sio
+    if server is None:
+        raise RuntimeError("the app has no socket.io server (state is disabled)")
+    if server.manager_initialized or server.manager.rooms:
+        raise RuntimeError("the socket.io server is already in use; swap its manager earlier")
+    server.manager = manager
+    manager.set_server(server)
+
+
+def start_client_manager(app: rx.App) -> None:
+    """Initialise the socket.io server's client manager now (a Redis manager starts listening
+    on its channel) instead of on the first client's connection, as python-socketio's
+    `AsyncServer._handle_eio_connect` would (`manager_initialized` guards it)."""
+    server = app.sio
+    if server is None or server.manager_initialized:
+        return
+    server.manager_initialized = True
+    server.manager.initialize()

@@ -13,7 +13,7 @@ from collections.abc import Awaitable, Callable
 
 import reflex as rx
 
-from hitrec_app.realtime import broadcast
+from hitrec_app.realtime import broadcast, cluster
 from hitrec_app.services import events
 
 log = logging.getLogger(__name__)
@@ -63,5 +63,6 @@ async def _capture_loop() -> None:
 def install(app: rx.App) -> None:
     """Connect services' events to the live views' rooms. Called once from hitrec_app.py."""
     broadcast.install(app)
+    cluster.install(app)  # with Redis: room emits reach every worker through one publish
     events.subscribe(_on_service_event)
     app.register_lifespan_task(_capture_loop)

@@ -13,7 +13,7 @@ import reflex as rx
 from hitrec_app import routes
 from hitrec_app.db import Session, session_scope
 from hitrec_app.models import Challenge, User
-from hitrec_app.realtime import broadcast, reflex_internals, rooms
+from hitrec_app.realtime import broadcast, cluster, reflex_internals, rooms
 from hitrec_app.services import challenges, record_views
 from hitrec_app.services.challenges import ChallengeInput
 from hitrec_app.services.errors import NotFound, ValidationError
@@ -136,9 +136,9 @@ class ChallengeLive(rx.State):
     challenge's room. These vars are set only by `join` (the snapshot) and by broadcasts.
 
     Hearts and remix counts arrive as small maps keyed by record id (the most recent few
-    hundred, kept per room in this process) so a heart never makes every viewer re-query; the
-    join snapshot holds the maps as last sent (a heart between the page's entries load and the
-    subscription is not lost).
+    hundred, kept per room: in Redis with several workers, else in this process) so a heart
+    never makes every viewer re-query; the join snapshot holds the maps as last sent (a heart
+    between the page's entries load and the subscription is not lost).
     """
 
     entry_count: rx.Field[int] = rx.field(0)
@@ -167,9 +167,8 @@ class ChallengeLive(rx.State):
         )
         for name, value in _room_values(cid).items():
             setattr(self, name, value)
-        # The recent counts this worker has sent (the entries just loaded may predate them).
-        self.hearts = _room_counts.get((cid, "hearts"), {})
-        self.remixes = _room_counts.get((cid, "remixes"), {})
+        # The recent counts the room has sent (the entries just loaded may predate them).
+        self.hearts, self.remixes = await _room_counts.get(challenge_room(cid), "hearts", "remixes")
 
 
 def _room_values(cid: int) -> dict[str, object]:
@@ -492,16 +491,9 @@ async def _on_entries_changed(event: RoomEvent) -> None:
     await broadcast.refresh_subscribers(room, ChallengeState, reload)
 
 
-# The recent counts each challenge room carries, per (challenge id, "hearts" | "remixes").
-_room_counts: dict[tuple[int, str], dict[str, int]] = {}
-
-
-def _remember(counts: dict[str, int], key: str, value: int) -> dict[str, int]:
-    fresh = {k: v for k, v in counts.items() if k != key}
-    fresh[key] = value
-    if len(fresh) > ROOM_COUNTS_KEPT:
-        fresh = dict(list(fresh.items())[-ROOM_COUNTS_KEPT:])
-    return fresh
+# The recent counts each challenge room carries ("hearts" | "remixes"): shared by every
+# worker through Redis when it is configured, else kept in this process.
+_room_counts = cluster.recent_counts(kept=ROOM_COUNTS_KEPT, rooms=ROOM_COUNTS_ROOMS)
 
 
 @rooms.on(EventKind.HEART_COUNT)
@@ -520,9 +512,5 @@ async def _push_count(event: RoomEvent, counts: Literal["hearts", "remixes"]) ->
     if cid is None:
         return
     key, value = str(event.data["record_id"]), int(event.data[counts])
-    kept = _room_counts.setdefault((cid, counts), {})
-    fresh = _remember(kept, key, value)
-    _room_counts[(cid, counts)] = fresh
-    if len(_room_counts) > ROOM_COUNTS_ROOMS:
-        del _room_counts[next(iter(_room_counts))]  # the room whose counts were kept first
+    fresh = await _room_counts.put(challenge_room(cid), counts, key, value)
     await broadcast.publish(challenge_room(cid), ChallengeLive, {counts: fresh})

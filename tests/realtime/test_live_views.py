@@ -11,7 +11,7 @@ import pytest
 from sqlmodel import Session
 
 from hitrec_app.db import session_scope
-from hitrec_app.realtime import broadcast
+from hitrec_app.realtime import broadcast, cluster
 from hitrec_app.realtime import reflex_internals as internals
 from hitrec_app.services import notifications
 from hitrec_app.services.events import RoomEvent
@@ -44,7 +44,8 @@ def live_db(monkeypatch, db_url):
         challenge_expiry,
     ):
         monkeypatch.setattr(module, "session_scope", scoped)
-    monkeypatch.setattr(challenge_state, "_room_counts", {})  # each test starts with no counts
+    # Each test starts with no counts.
+    monkeypatch.setattr(challenge_state, "_room_counts", cluster.MemoryCounts(kept=300, rooms=10))
     return db_url
 
 

@@ -118,3 +118,52 @@ def test_room_tokens_are_the_room_members_client_tokens():
     )
     assert sorted(internals.room_tokens(namespace, "challenge-7")) == ["token-a", "token-b"]
     assert internals.room_tokens(namespace, "challenge-9") == []
+
+
+def test_reflex_builds_its_socketio_server_with_the_default_manager_at_app_creation():
+    """`use_client_manager` swaps the manager right after `rx.App(...)`: Reflex must still build
+    `App.sio` in `_setup_state` (called from `__post_init__`) only when none was given, with
+    python-socketio's default manager and Reflex's JSON, and python-socketio must still take
+    the manager in `__init__` and initialise it on the first connection."""
+    from socketio import AsyncServer
+    from socketio.async_pubsub_manager import AsyncPubSubManager
+    from socketio.base_server import BaseServer
+
+    assert "sio" in {f.name for f in dataclasses.fields(App)}
+    setup = inspect.getsource(App._setup_state)
+    assert "if not self.sio:" in setup
+    assert "self.sio = AsyncServer(" in setup
+    assert "client_manager" not in setup
+    assert "json=SimpleNamespace(" in setup
+    assert "self._setup_state()" in inspect.getsource(App._enable_state)
+    assert "self._enable_state()" in inspect.getsource(App.__post_init__)
+    assert "self.manager_initialized = False" in inspect.getsource(BaseServer.__init__)
+    connect = inspect.getsource(AsyncServer._handle_eio_connect)
+    assert "if not self.manager_initialized:" in connect
+    assert "self.manager.initialize()" in connect
+    # The server passes `ignore_queue` on to the manager, which then skips Redis.
+    assert "ignore_queue=ignore_queue" in inspect.getsource(AsyncServer.emit)
+    assert "kwargs.get('ignore_queue')" in inspect.getsource(AsyncPubSubManager.emit)
+
+
+def test_reflex_routes_a_tabs_delta_to_the_worker_holding_its_socket_by_itself():
+    """Why `cluster.RoomRedisManager` keeps an emit to one local sid out of Redis: Reflex only
+    emits a tab's delta where the tab's socket is, and hands others to its token manager."""
+    source = inspect.getsource(EventNamespace.emit_update)
+    assert "socket_record.instance_id != self._token_manager.instance_id" in source
+    assert "emit_lost_and_found(token, update)" in source
+
+
+def test_the_client_manager_is_swapped_before_use_and_started_once():
+    from socketio import AsyncManager, AsyncServer
+
+    server = AsyncServer(async_mode="asgi")
+    app = SimpleNamespace(sio=server)
+    manager = AsyncManager()
+    internals.use_client_manager(app, manager)  # type: ignore[arg-type]
+    assert server.manager is manager
+    assert manager.server is server
+    internals.start_client_manager(app)  # type: ignore[arg-type]
+    assert server.manager_initialized
+    with pytest.raises(RuntimeError, match="already in use"):
+        internals.use_client_manager(app, AsyncManager())  # type: ignore[arg-type]
