@@ -70,12 +70,3 @@ def encode(update: StateUpdate) -> str:
     """The JSON the socket.io server writes for `update`: Reflex's `format.json_dumps` (the
     `json=` its AsyncServer is built with) with Reflex's serializers (dataclasses, datetimes)."""
     return format.json_dumps(update)
-
-
-def room_tokens(namespace: Any, room: str) -> list[str]:
-    """The Reflex client tokens of the sockets (on this worker) in the socket.io `room`:
-    python-socketio's `namespace.server.manager.get_participants(namespace.namespace, room)`
-    (pairs of sid and engine.io sid) mapped through `EventNamespace.sid_to_token`."""
-    participants = namespace.server.manager.get_participants(namespace.namespace, room)
-    tokens = namespace.sid_to_token
-    return [tokens[sid] for sid, _eio_sid in participants if sid in tokens]
