@@ -78,6 +78,10 @@ COMMENTS_PAGE: Final = 50  # older comments loaded per "Show older comments"
 MAX_TAGS: Final = 10
 MAX_SOURCES: Final = 10  # records one record may cite
 RECORD_PAGE_SIZE: Final = 24  # entries per page of a challenge
+# What a challenge page's room carries to every viewer on each change of its entries:
+LIVE_ENTRIES: Final = 20  # the newest entries (new ones show on top of "Newest", page 1)
+LIVE_REMOVALS: Final = 100  # the entries taken down most recently (hidden from every list)
+LIVE_TITLES: Final = 50  # the titles of the entries edited most recently
 TOTAL_BPS: Final = 10_000  # shares are integer basis points: 100% = 10,000
 
 # --- rooms (real-time channels) ----------------------------------------------------------------

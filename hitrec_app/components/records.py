@@ -111,10 +111,12 @@ def entry_card(
     row: ObjectVar[EntryRow],
     hearts: rx.Var[int] | None = None,
     remixes: rx.Var[int] | None = None,
+    title: rx.Var[str] | None = None,
 ) -> rx.Component:
-    """One record on a board; `hearts`/`remixes` may be live overrides of the row's counts."""
+    """One record on a board; `title`/`hearts`/`remixes` may be live overrides of the row's."""
+    title = row.title if title is None else title
     return grid_card(
-        row.title,
+        title,
         rx.cond(
             row.thumbnail_path,
             rx.link(
@@ -139,7 +141,7 @@ def entry_card(
             justify="between",
             width="100%",
         ),
-        rx.link(rx.heading(row.title, size="3", as_="h3"), href=routes.record_url(row.id)),
+        rx.link(rx.heading(title, size="3", as_="h3"), href=routes.record_url(row.id)),
         rx.cond(row.excerpt != "", note(row.excerpt)),
         rx.text(
             "by ", rx.link(row.author_name, href=routes.user_url(row.author_username)), size="2"

@@ -7,6 +7,7 @@ from hitrec_app.models.accounts import LoginAttempt, User, UserSession
 from hitrec_app.models.collab import DraftSnapshot, DraftUpdate
 from hitrec_app.models.creative import (
     Challenge,
+    EntryRemoval,
     Heart,
     Record,
     RecordAuthor,
@@ -35,6 +36,7 @@ __all__ = [
     "DraftCollaborator",
     "DraftSnapshot",
     "DraftUpdate",
+    "EntryRemoval",
     "Heart",
     "LiveEntry",
     "LiveRound",

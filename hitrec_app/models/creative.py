@@ -35,6 +35,8 @@ class Record(TimestampedTable, table=True):
         Index("ix_records_board_newest", "challenge_id", "created_at", "id"),
         Index("ix_records_board_hearts", "challenge_id", "heart_count", "id"),
         Index("ix_records_board_remixes", "challenge_id", "remix_count", "id"),
+        # A challenge page's room names the entries edited most recently.
+        Index("ix_records_challenge_updated", "challenge_id", "updated_at"),
     )
 
     kind: str = Field(max_length=16, index=True)  # one of vocabulary.RECORD_KINDS
@@ -96,3 +98,14 @@ class RecordSource(TimestampedTable, table=True):
 
     record_id: int = fk("records.id")
     source_id: int = fk("records.id")
+
+
+class EntryRemoval(TimestampedTable, table=True):
+    """A challenge entry taken down (withdrawn to a stub, or deleted outright): every open page
+    of the challenge must stop showing it. Kept because a deleted record leaves no row in
+    `records` to read its removal from; the challenge page's room names the most recent ones."""
+
+    __tablename__ = "entry_removals"
+
+    challenge_id: int = fk("challenges.id")
+    record_id: int  # no foreign key: the record itself may be gone

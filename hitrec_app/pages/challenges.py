@@ -204,7 +204,7 @@ def _controls() -> rx.Component:
             id="never-remixed",
         ),
         rx.spacer(),
-        note(f"{s.total} shown by this filter"),
+        note(f"{_live_total()} shown by this filter"),
         spacing="4",
         align="end",
         width="100%",
@@ -253,32 +253,162 @@ def _live_strip() -> rx.Component:
     )
 
 
-def _live_entry(row: ObjectVar[EntryRow]) -> rx.Component:
-    """An entry card whose heart and remix counts follow the challenge's room."""
+# --- the entries list: this tab's own list, kept current by the room (in the browser) ---------
+#
+# `ChallengeState.entries` is this tab's own page (its sort, filter and page, read when it
+# asked). The room (`ChallengeLive`) carries the challenge's newest entries (`arrivals`), the
+# entries taken down lately (`removed`) and the latest edited titles to every viewer alike;
+# the expressions below apply them to this tab's list in the browser, so a change costs no
+# query and no state load per viewer.
+
+
+def _joined() -> rx.Var[bool]:
+    """This tab holds the room vars of the challenge it shows (its join has run)."""
+    # mypy reads ChallengeState.cid (a plain `int` var) as an int, and so `==` as a bool.
+    return cast(rx.Var[bool], ChallengeLive.cid == ChallengeState.cid)
+
+
+def _shown(live: rx.Var, own: rx.Var | str) -> rx.Var:
+    """The room's value once this tab has joined the challenge's room (it follows every
+    change), else the one this tab loaded."""
+    return rx.cond(_joined(), live, own)
+
+
+def _counts(name: str) -> ObjectVar[dict[str, int]]:
     # mypy cannot pick the right overload of a dict field's class access (it says
     # ArrayVar[Never]); the cast states what Reflex hands over.
-    hearts = cast(ObjectVar[dict[str, int]], ChallengeLive.hearts)
-    remixes = cast(ObjectVar[dict[str, int]], ChallengeLive.remixes)
+    return cast(ObjectVar[dict[str, int]], getattr(ChallengeLive, name))
+
+
+def _live_count(row: ObjectVar[EntryRow], name: str) -> rx.Var[int]:
+    """An entry's heart or remix count: the room's latest, else the row's own."""
+    counts = _counts(name)
+    return rx.cond(counts.contains(row.id), counts[row.id], getattr(row, name))
+
+
+def _fits_filter(row: ObjectVar[EntryRow]) -> rx.Var[bool]:
+    """The entry belongs in this tab's list by its kind filter and "never remixed"."""
+    s = ChallengeState
+    return ((s.kind == "") | (row.kind == s.kind)) & (
+        ~s.never_remixed | (_live_count(row, "remixes") == 0)
+    )
+
+
+def _arrived() -> ArrayVar[Sequence[EntryRow]]:
+    """The room's entries that came after this tab read its list and fit its filter."""
+    arrivals: ArrayVar[Sequence[EntryRow]] = ChallengeLive.arrivals
+    return arrivals.filter(
+        lambda row: _joined() & (row.id > ChallengeState.seen_upto) & _fits_filter(row)
+    )
+
+
+def _on_top() -> rx.Var[bool]:
+    """This tab shows the newest entries first, from the first: new ones go on top."""
+    s = ChallengeState
+    return cast(rx.Var[bool], (s.sort == "newest") & (s.page == 1))  # plain vars: see _joined
+
+
+def _unseen() -> ArrayVar[Sequence[EntryRow]]:
+    """Arrived entries this tab's list does not hold (it may, if one came while it was read)."""
+    entries: ArrayVar[Sequence[EntryRow]] = ChallengeState.entries
+    return _arrived().filter(lambda row: ~entries.contains(row.id, "id"))
+
+
+def _fresh() -> ArrayVar[Sequence[EntryRow]]:
+    """New entries shown on top of the list (on "Newest", page 1 only)."""
+    return _unseen().filter(lambda _row: _on_top())
+
+
+def _kept() -> ArrayVar[Sequence[EntryRow]]:
+    """This tab's own entries still up: not taken down (named in `removed`, or missing from
+    the room's window of newest entries it would be in) and still fitting the filter."""
+    live = ChallengeLive
+    entries: ArrayVar[Sequence[EntryRow]] = ChallengeState.entries
+    removed: ArrayVar[Sequence[int]] = live.removed
+    arrivals: ArrayVar[Sequence[EntryRow]] = live.arrivals
+    return entries.filter(
+        lambda row: (
+            ~_joined()
+            | (
+                ~removed.contains(row.id)
+                & ((row.id <= live.live_after) | arrivals.contains(row.id, "id"))
+                & _fits_filter(row)
+            )
+        )
+    )
+
+
+def _shown_entries() -> ArrayVar[Sequence[EntryRow]]:
+    return _fresh() + _kept()
+
+
+def _live_total() -> rx.Var:
+    """The filter's total as loaded, with the entries arrived since and those taken down."""
+    s = ChallengeState
+    return s.total + _unseen().length() - (s.entries.length() - _kept().length())
+
+
+def _new_entries_banner() -> rx.Component:
+    """ "New entries have arrived": on a list new entries do not go on top of (another sort
+    or page) when some fit its filter, or when more arrived than the room's window holds.
+    Its button reloads this tab's own list (one query, on request)."""
+    s = ChallengeState
+    waiting = (~_on_top() & (_arrived().length() > 0)) | (
+        _joined() & _on_top() & (ChallengeLive.live_after > s.seen_upto)
+    )
+    return rx.el.div(
+        rx.cond(
+            waiting,
+            rx.callout.root(
+                rx.hstack(
+                    rx.callout.icon(rx.icon("sparkles", size=16)),
+                    rx.callout.text("New entries have arrived."),
+                    rx.button("Show", on_click=s.show_new, size="1", variant="soft"),
+                    align="center",
+                    spacing="2",
+                ),
+                size="1",
+                color_scheme="blue",
+            ),
+        ),
+        role="status",  # a polite live region, present before its text appears
+        width="100%",
+    )
+
+
+def _live_entry(row: ObjectVar[EntryRow]) -> rx.Component:
+    """An entry card whose title, heart and remix counts follow the challenge's room."""
+    titles = cast(ObjectVar[dict[str, str]], ChallengeLive.titles)
     return entry_card(
         row,
-        hearts=rx.cond(hearts.contains(row.id), hearts[row.id], row.hearts),
-        remixes=rx.cond(remixes.contains(row.id), remixes[row.id], row.remixes),
+        title=rx.cond(_joined() & titles.contains(row.id), titles[row.id], row.title),
+        hearts=_live_count(row, "hearts"),
+        remixes=_live_count(row, "remixes"),
     )
+
+
+def _status() -> rx.Var[str]:
+    """ "open", "closing soon", "closed" or "draft", as it is now."""
+    return _shown(ChallengeLive.status, ChallengeState.status)
+
+
+def _taking_entries() -> rx.Var[bool]:
+    return (_status() == "open") | (_status() == "closing soon")
 
 
 def _manage_buttons() -> rx.Component:
     s = ChallengeState
     return rx.hstack(
         rx.cond(
-            s.state != "closed",
+            _status() != "closed",
             link_button("Edit challenge", routes.challenge_edit_url(s.cid), variant="outline"),
         ),
         rx.cond(
-            s.state == "draft",
+            _status() == "draft",
             rx.button("Open challenge", on_click=s.open_challenge, color_scheme="green"),
         ),
         rx.cond(
-            s.state == "open",
+            _taking_entries(),
             confirm_dialog(
                 rx.button("Close challenge", color_scheme="red", variant="soft"),
                 title="Close this challenge?",
@@ -293,40 +423,41 @@ def _manage_buttons() -> rx.Component:
 
 
 def _challenge_header() -> rx.Component:
-    s = ChallengeState
+    s, live = ChallengeState, ChallengeLive
+    deadline, money = _shown(live.deadline, s.deadline), _shown(live.money, s.money)
+    production = _shown(live.production, s.production)
     return rx.fragment(
         rx.hstack(rx.link("← All challenges", href=routes.CHALLENGES, size="2"), width="100%"),
-        wrap_row(
-            page_title(s.title, size="8"),
-            status_badge(rx.cond(ChallengeLive.status != "", ChallengeLive.status, s.status)),
-        ),
+        wrap_row(page_title(_shown(live.title, s.title), size="8"), status_badge(_status())),
         note(
             "hosted by ",
             rx.link(s.host_name, href=routes.user_url(s.host_username)),
-            rx.cond(s.deadline != "", f" · deadline {s.deadline}", ""),
+            rx.cond(deadline != "", f" · deadline {deadline}", ""),
             size=None,
         ),
         rx.cond(
-            s.money != "",
-            rx.callout(s.money, icon="hand-coins", color_scheme="amber", title="Money involved"),
+            money != "",
+            rx.callout(money, icon="hand-coins", color_scheme="amber", title="Money involved"),
         ),
-        rx.cond(s.production != "", rx.text("For the production “", s.production, "”", size="2")),
+        rx.cond(production != "", rx.text("For the production “", production, "”", size="2")),
     )
 
 
 def _prompt() -> rx.Component:
-    s = ChallengeState
+    s, live = ChallengeState, ChallengeLive
+    instructions = _shown(live.instructions, s.instructions)
+    kinds: ArrayVar[Sequence[str]] = _shown(live.kinds, s.kinds).to(list[str])
     return panel(
         "Prompt",
-        rx.text(s.prompt, white_space="pre-wrap"),
+        rx.text(_shown(live.prompt, s.prompt), white_space="pre-wrap"),
         rx.cond(
-            s.instructions != "",
+            instructions != "",
             rx.vstack(
                 rx.heading("Instructions", size="3", as_="h2"),
-                rx.text(s.instructions, white_space="pre-wrap"),
+                rx.text(instructions, white_space="pre-wrap"),
             ),
         ),
-        rx.hstack(rx.text("Accepts", size="2"), rx.foreach(s.kinds, kind_badge), spacing="2"),
+        rx.hstack(rx.text("Accepts", size="2"), rx.foreach(kinds, kind_badge), spacing="2"),
         size="3",
         spacing="2",
     )
@@ -342,7 +473,7 @@ def challenge_page() -> rx.Component:
         error_callout(s.error),
         wrap_row(
             rx.cond(
-                (s.state == "open") & (s.status != "closed") & AuthState.signed_in,
+                _taking_entries() & AuthState.signed_in,
                 link_button(
                     "Submit a record",
                     routes.new_record_url(challenge_id=s.cid),
@@ -357,7 +488,8 @@ def challenge_page() -> rx.Component:
         rx.heading("Entries", size="6", as_="h2"),
         _live_strip(),
         _controls(),
-        card_grid(s.entries, _live_entry, empty="No entries here yet."),
+        _new_entries_banner(),
+        card_grid(_shown_entries(), _live_entry, empty="No entries here yet."),
         _pager(),
     )
 

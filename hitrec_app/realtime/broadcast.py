@@ -21,16 +21,11 @@ Every Reflex internal used here is in `reflex_internals`.
 
 from __future__ import annotations
 
-import inspect
-import logging
-from collections.abc import Callable
 from typing import Any
 
 import reflex as rx
 
 from hitrec_app.realtime import reflex_internals as internals
-
-log = logging.getLogger(__name__)
 
 _app: rx.App | None = None
 
@@ -86,24 +81,3 @@ async def publish(room: str, state_cls: type[rx.State], changes: dict[str, Any])
         return
     update = internals.state_update(state_cls, changes)
     await _namespace().emit(internals.EVENT, update, to=room)
-
-
-async def refresh_subscribers(
-    room: str, state_cls: type[rx.State], refresh: Callable[[Any], Any]
-) -> None:
-    """Run `refresh(state)` on `state_cls` of every tab subscribed to `room` (on this worker),
-    each through Reflex's own state lock, so each tab gets its own delta.
-
-    The one per-subscriber path left, for a view whose members each show their own slice of
-    the room (the challenge page's entries: own sort, filter and page); it costs one state
-    load and save per subscriber. Prefer `publish`."""
-    if _app is None:
-        raise RuntimeError("realtime.broadcast.install(app) was not called")
-    for token in internals.room_tokens(_namespace(), room):
-        try:
-            async with _app.modify_state(rx.BaseStateToken(ident=token, cls=state_cls)) as root:
-                result = refresh(await root.get_state(state_cls))
-                if inspect.isawaitable(result):
-                    await result
-        except Exception:
-            log.exception("refreshing a subscriber of %s failed", room)

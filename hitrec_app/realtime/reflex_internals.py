@@ -72,15 +72,6 @@ def encode(update: StateUpdate) -> str:
     return format.json_dumps(update)
 
 
-def room_tokens(namespace: Any, room: str) -> list[str]:
-    """The Reflex client tokens of the sockets (on this worker) in the socket.io `room`:
-    python-socketio's `namespace.server.manager.get_participants(namespace.namespace, room)`
-    (pairs of sid and engine.io sid) mapped through `EventNamespace.sid_to_token`."""
-    participants = namespace.server.manager.get_participants(namespace.namespace, room)
-    tokens = namespace.sid_to_token
-    return [tokens[sid] for sid, _eio_sid in participants if sid in tokens]
-
-
 def use_client_manager(app: rx.App, manager: Any) -> None:
     """Make `manager` (a python-socketio `AsyncManager`, e.g. an `AsyncRedisManager`) the
     client manager of Reflex's socket.io server. `App.sio` is the `AsyncServer` that Reflex

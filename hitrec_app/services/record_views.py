@@ -3,13 +3,23 @@ entries page by page, search, and single records looked up by id."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import ColumnElement, func, or_
 from sqlmodel import Session, col, select
 
-from hitrec_app.models import Challenge, Record, RecordAuthor, RecordSource, RecordTag, User
+from hitrec_app.models import (
+    Challenge,
+    EntryRemoval,
+    Record,
+    RecordAuthor,
+    RecordSource,
+    RecordTag,
+    User,
+)
 from hitrec_app.services import lineage, record_social, records
 from hitrec_app.services.errors import NotFound, ValidationError
 from hitrec_app.vocabulary import RECORD_KINDS, RECORD_PAGE_SIZE, RECORD_SORTS
@@ -124,11 +134,67 @@ class EntryPage:
     total: int
     page: int
     pages: int
+    newest_id: int = 0  # the challenge's newest entry (any) when the page was read; 0: none
+
+
+@dataclass(frozen=True)
+class LiveEntries:
+    """A challenge's newest entries, as its live page carries them to every viewer."""
+
+    rows: list[EntryRow]  # the newest `limit` entries still up, newest (highest id) first
+    previous_id: int  # the entry still up just before them (0: none): all after it are in rows
 
 
 def _excerpt(body: str | None, length: int = 160) -> str:
     text = " ".join((body or "").replace("#", "").replace("*", "").split())
     return text if len(text) <= length else text[: length - 1].rstrip() + "…"
+
+
+def _entry_rows(
+    where: list[ColumnElement[bool]], order: tuple[Any, ...], offset: int, limit: int
+) -> Any:
+    """The query for the board's columns of the records matching `where` (`_as_entry_rows`
+    turns its result into rows)."""
+    columns = select(  # type: ignore[call-overload]  # sqlmodel types select() for up to 4 columns
+        Record.id,
+        Record.title,
+        Record.kind,
+        User.display_name,
+        User.username,
+        Record.thumbnail_path,
+        func.substr(Record.body, 1, 400),
+        Record.heart_count,
+        Record.remix_count,
+        Record.comment_count,
+        Record.created_at,
+    )
+    return (
+        columns.join(User, col(User.id) == Record.submitted_by_id)
+        .where(*where)
+        .order_by(*order)
+        .offset(offset)
+        .limit(limit)
+    )
+
+
+def _as_entry_rows(rows: Iterable[Any]) -> list[EntryRow]:
+    return [
+        EntryRow(i, t, k, n, u, th, _excerpt(b), h, r, c, at)
+        for i, t, k, n, u, th, b, h, r, c, at in rows
+    ]
+
+
+def _up_in(challenge_id: int) -> list[ColumnElement[bool]]:
+    """The entries of a challenge that are still up (withdrawn stubs left out)."""
+    return [col(Record.challenge_id) == challenge_id, col(Record.withdrawn_at).is_(None)]
+
+
+def newest_entry_id(*, session: Session, challenge_id: int) -> int:
+    """The id of the challenge's newest entry, withdrawn or not (0: none yet)."""
+    newest = session.exec(
+        select(func.max(Record.id)).where(col(Record.challenge_id) == challenge_id)
+    ).one()
+    return int(newest or 0)
 
 
 def challenge_entries(
@@ -141,16 +207,17 @@ def challenge_entries(
     page: int = 1,
     per_page: int = RECORD_PAGE_SIZE,
 ) -> EntryPage:
-    """One page of a challenge's records (withdrawn ones left out), sorted and filtered."""
+    """One page of a challenge's records (withdrawn ones left out), sorted and filtered.
+
+    `newest_id` is read first: an entry added while the page is read is then newer than it
+    (a live page shows it as new) even if the page has it too, never missed."""
     if sort not in RECORD_SORTS:
         raise ValidationError("Sort by newest, hearts or remixes.")
     if kind and kind not in RECORD_KINDS:
         raise ValidationError("Unknown record kind.")
     per_page = max(1, min(per_page, 100))
-    where: list[ColumnElement[bool]] = [
-        col(Record.challenge_id) == challenge_id,
-        col(Record.withdrawn_at).is_(None),
-    ]
+    newest_id = newest_entry_id(session=session, challenge_id=challenge_id)
+    where = _up_in(challenge_id)
     if kind:
         where.append(col(Record.kind) == kind)
     if never_remixed:
@@ -163,35 +230,44 @@ def challenge_entries(
         "hearts": (col(Record.heart_count).desc(), col(Record.id).desc()),
         "remixes": (col(Record.remix_count).desc(), col(Record.id).desc()),
     }[sort]
-    rows = session.exec(
-        select(  # type: ignore[call-overload]  # sqlmodel types select() for up to 4 columns
-            Record.id,
-            Record.title,
-            Record.kind,
-            User.display_name,
-            User.username,
-            Record.thumbnail_path,
-            func.substr(Record.body, 1, 400),
-            Record.heart_count,
-            Record.remix_count,
-            Record.comment_count,
-            Record.created_at,
-        )
-        .join(User, col(User.id) == Record.submitted_by_id)
-        .where(*where)
-        .order_by(*order)
-        .offset((page - 1) * per_page)
-        .limit(per_page)
-    )
+    rows = session.exec(_entry_rows(where, order, (page - 1) * per_page, per_page))
     return EntryPage(
-        rows=[
-            EntryRow(i, t, k, n, u, th, _excerpt(b), h, r, c, at)
-            for i, t, k, n, u, th, b, h, r, c, at in rows
-        ],
-        total=total,
-        page=page,
-        pages=pages,
+        rows=_as_entry_rows(rows), total=total, page=page, pages=pages, newest_id=newest_id
     )
+
+
+def live_entries(*, session: Session, challenge_id: int, limit: int) -> LiveEntries:
+    """The challenge's newest `limit` entries still up (by id, newest first; one query), and
+    the one just before them. Every entry still up with a higher id than `previous_id` is in
+    `rows`, so a page holding an entry above it that `rows` lacks knows it was taken down."""
+    found = _as_entry_rows(
+        session.exec(_entry_rows(_up_in(challenge_id), (col(Record.id).desc(),), 0, limit + 1))
+    )
+    rows = found[:limit]
+    return LiveEntries(rows=rows, previous_id=found[limit].id if len(found) > limit else 0)
+
+
+def removed_entries(*, session: Session, challenge_id: int, limit: int) -> list[int]:
+    """The ids of the challenge's entries taken down most recently (newest first)."""
+    return list(
+        session.exec(
+            select(EntryRemoval.record_id)
+            .where(EntryRemoval.challenge_id == challenge_id)
+            .order_by(col(EntryRemoval.id).desc())
+            .limit(limit)
+        )
+    )
+
+
+def edited_titles(*, session: Session, challenge_id: int, limit: int) -> dict[int, str]:
+    """The titles of the challenge's entries edited most recently (id -> title)."""
+    rows = session.exec(
+        select(Record.id, Record.title)
+        .where(*_up_in(challenge_id), col(Record.updated_at).is_not(None))
+        .order_by(col(Record.updated_at).desc())
+        .limit(limit)
+    )
+    return {rid: title for rid, title in rows if rid is not None}
 
 
 def search_records(*, session: Session, query: str, limit: int = 30) -> list[EntryRow]:

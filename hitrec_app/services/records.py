@@ -18,6 +18,7 @@ from hitrec_app import routes
 from hitrec_app.models import (
     Challenge,
     Comment,
+    EntryRemoval,
     Heart,
     PayProposalLine,
     ProductionContribution,
@@ -353,7 +354,8 @@ def withdraw_record(
 ) -> Literal["deleted", "withdrawn"]:
     """Take a record down (its submitter, or an admin moderating). Deleted outright,
     unless others built on it or it is credited in a production: then it stays as a
-    stub keeping its title and credits, with its body and file gone."""
+    stub keeping its title and credits, with its body and file gone. A challenge entry's
+    removal is remembered (`EntryRemoval`) so open challenge pages hide it either way."""
     lock_records(session, {record_id, *lineage.source_ids(session=session, record_id=record_id)})
     _, record = _own(session, user_id, record_id, withdrawing=True)
     built_on = session.exec(
@@ -370,6 +372,8 @@ def withdraw_record(
         ).first()
     )
     uploads.remove_after_commit(session, record.file_path, record.thumbnail_path)
+    if record.challenge_id:
+        session.add(EntryRemoval(challenge_id=record.challenge_id, record_id=record_id))
     sources = set(lineage.source_ids(session=session, record_id=record_id))
     if built_on is None and in_production is None:
         session.exec(delete(RecordSource).where(col(RecordSource.record_id) == record_id))

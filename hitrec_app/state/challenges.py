@@ -26,6 +26,9 @@ from hitrec_app.tasks.challenge_expiry import sweep_expired
 from hitrec_app.vocabulary import (
     BOARD_ROOM,
     CHALLENGE_ROOM_PREFIX,
+    LIVE_ENTRIES,
+    LIVE_REMOVALS,
+    LIVE_TITLES,
     RECORD_KINDS,
     RECORD_SORTS,
     EventKind,
@@ -131,21 +134,41 @@ class BoardState(AuthState):
 
 
 class ChallengeLive(rx.State):
-    """What every viewer of one challenge sees alike (counts, the latest entries, the status),
-    kept current over the broadcast path: each tab on the page is subscribed to the
-    challenge's room. These vars are set only by `join` (the snapshot) and by broadcasts.
+    """What every viewer of one challenge sees alike, kept current over the broadcast path:
+    each tab on the page is subscribed to the challenge's room. These vars are set only by
+    `join` (the snapshot) and by broadcasts, never by another handler.
 
-    Hearts and remix counts arrive as small maps keyed by record id (the most recent few
-    hundred, kept per room: in Redis with several workers, else in this process) so a heart
-    never makes every viewer re-query; the join snapshot holds the maps as last sent (a heart
-    between the page's entries load and the subscription is not lost).
+    - The challenge itself (`status`, `title`, ... as `ChallengeState` has them): a host's
+      edit, opening or closing reaches every open page.
+    - Its entries: `arrivals` is the newest LIVE_ENTRIES entries still up (by id), and every
+      entry still up with an id above `live_after` is among them; `removed` names the entries
+      taken down most recently and `titles` the latest edited titles. One read per change,
+      sent once to the room: each tab applies them to its own list (own sort, filter and
+      page, `ChallengeState`) in the browser (pages/challenges.py), so a change costs no
+      query and no state load per viewer.
+    - Hearts and remix counts arrive as small maps keyed by record id (the most recent few
+      hundred, kept per room: in Redis with several workers, else in this process) so a
+      heart never makes every viewer re-query; the join snapshot holds the maps as last sent
+      (a heart between the page's entries load and the subscription is not lost).
     """
 
+    cid: rx.Field[int] = rx.field(0)  # the challenge these vars are of (0: none joined)
+    status: rx.Field[str] = rx.field("")
+    title: rx.Field[str] = rx.field("")
+    prompt: rx.Field[str] = rx.field("")
+    instructions: rx.Field[str] = rx.field("")
+    kinds: rx.Field[list[str]] = rx.field(default_factory=list)
+    deadline: rx.Field[str] = rx.field("")
+    money: rx.Field[str] = rx.field("")
+    production: rx.Field[str] = rx.field("")
     entry_count: rx.Field[int] = rx.field(0)
     latest: rx.Field[list[RecordLinkRow]] = rx.field(default_factory=list)
+    arrivals: rx.Field[list[EntryRow]] = rx.field(default_factory=list)
+    live_after: rx.Field[int] = rx.field(0)
+    removed: rx.Field[list[int]] = rx.field(default_factory=list)
+    titles: rx.Field[dict[str, str]] = rx.field(default_factory=dict)
     hearts: rx.Field[dict[str, int]] = rx.field(default_factory=dict)
     remixes: rx.Field[dict[str, int]] = rx.field(default_factory=dict)
-    status: rx.Field[str] = rx.field("")
 
     @rx.event
     async def join(self) -> None:
@@ -165,26 +188,59 @@ class ChallengeLive(rx.State):
             challenge_room(cid),
             leave_prefix=CHALLENGE_ROOM_PREFIX,
         )
-        for name, value in _room_values(cid).items():
+        for name, value in _room_values(cid, ROOM_PARTS).items():
             setattr(self, name, value)
         # The recent counts the room has sent (the entries just loaded may predate them).
         self.hearts, self.remixes = await _room_counts.get(challenge_room(cid), "hearts", "remixes")
 
 
-def _room_values(cid: int) -> dict[str, object]:
-    """The challenge's shared vars as they are now (one read, whatever the number of viewers)."""
+RoomPart = Literal["challenge", "entries", "removed", "titles"]
+ROOM_PARTS: frozenset[RoomPart] = frozenset(("challenge", "entries", "removed", "titles"))
+
+
+def _challenge_values(session: Session, challenge: Challenge) -> dict[str, object]:
+    """A challenge's vars as every viewer sees them (`ChallengeState` and `ChallengeLive`)."""
+    _, production = challenges.host_and_production(session=session, challenge=challenge)
+    return {
+        "status": challenges.effective_status(challenge),
+        "title": challenge.title,
+        "prompt": challenge.prompt,
+        "instructions": challenge.instructions,
+        "kinds": challenges.accepted_kinds(challenge),
+        "deadline": fmt_time(challenge.deadline),
+        "money": challenges.money_line(challenge),
+        "production": production.title if production else "",
+    }
+
+
+def _room_values(cid: int, parts: frozenset[RoomPart]) -> dict[str, object]:
+    """The room's vars named by `parts`, as they are now: one read, whatever the number of
+    viewers (`challenge`: the challenge itself; `entries`: count, latest and the live window;
+    `removed`: the entries taken down recently; `titles`: the latest edited titles)."""
+    values: dict[str, object] = {"cid": cid}
     with session_scope() as session:
-        challenge = challenges.find_challenge(session=session, challenge_id=cid)
-        return {
-            "entry_count": challenges.entry_counts(session=session, challenge_ids=[cid]).get(
-                cid, 0
-            ),
-            "latest": [
-                _link(e)
-                for e in challenges.latest_entries(session=session, challenge_id=cid, limit=5)
-            ],
-            "status": challenges.effective_status(challenge) if challenge else "",
-        }
+        if "challenge" in parts:
+            challenge = challenges.find_challenge(session=session, challenge_id=cid)
+            if challenge is not None:
+                values.update(_challenge_values(session, challenge))
+        if "entries" in parts:
+            counts = challenges.entry_counts(session=session, challenge_ids=[cid])
+            latest = challenges.latest_entries(session=session, challenge_id=cid, limit=5)
+            live = record_views.live_entries(session=session, challenge_id=cid, limit=LIVE_ENTRIES)
+            values["entry_count"] = counts.get(cid, 0)
+            values["latest"] = [_link(e) for e in latest]
+            values["arrivals"] = [_entry_row(r) for r in live.rows]
+            values["live_after"] = live.previous_id
+        if "removed" in parts:
+            values["removed"] = record_views.removed_entries(
+                session=session, challenge_id=cid, limit=LIVE_REMOVALS
+            )
+        if "titles" in parts:
+            titles = record_views.edited_titles(
+                session=session, challenge_id=cid, limit=LIVE_TITLES
+            )
+            values["titles"] = {str(rid): title for rid, title in titles.items()}
+    return values
 
 
 class ChallengeState(AuthState):
@@ -194,7 +250,6 @@ class ChallengeState(AuthState):
     prompt: str = ""
     instructions: str = ""
     kinds: rx.Field[list[str]] = rx.field(default_factory=list)
-    state: str = ""
     status: str = ""
     host_name: str = ""
     host_username: str = ""
@@ -203,6 +258,9 @@ class ChallengeState(AuthState):
     production: str = ""
     can_manage: bool = False
     entries: rx.Field[list[EntryRow]] = rx.field(default_factory=list)
+    # The challenge's newest entry when `entries` was read: newer ones in the room's
+    # `arrivals` are new to this tab (shown on top of "Newest", page 1; else offered).
+    seen_upto: int = 0
     sort: str = "newest"
     kind: str = ""
     never_remixed: bool = False
@@ -223,27 +281,20 @@ class ChallengeState(AuthState):
             )
         self.entries = [_entry_row(r) for r in result.rows]
         self.page, self.pages, self.total = result.page, result.pages, result.total
+        self.seen_upto = result.newest_id
 
     def _load_challenge(self, viewer: User | None) -> None:
         with session_scope() as session:
             challenge = challenges.get_challenge(
                 session=session, challenge_id=self.cid, viewer=viewer
             )
-            host, production = challenges.host_and_production(session=session, challenge=challenge)
+            host, _ = challenges.host_and_production(session=session, challenge=challenge)
+            shared = _challenge_values(session, challenge)
         self.found = True
-        self.title, self.prompt, self.instructions = (
-            challenge.title,
-            challenge.prompt,
-            challenge.instructions,
-        )
-        self.kinds = challenges.accepted_kinds(challenge)
-        self.state = challenge.state
-        self.status = challenges.effective_status(challenge)
+        for name, value in shared.items():
+            setattr(self, name, value)
         self.host_name = host.display_name if host else ""
         self.host_username = host.username if host else ""
-        self.deadline = fmt_time(challenge.deadline)
-        self.money = challenges.money_line(challenge)
-        self.production = production.title if production else ""
         self.can_manage = viewer is not None and challenges.can_manage(viewer, challenge)
 
     @rx.event
@@ -295,6 +346,12 @@ class ChallengeState(AuthState):
         if number is None:
             return
         self.page = number  # the service clamps it to the last page
+        self._load_entries()
+
+    @rx.event
+    def show_new(self):
+        """Reload this tab's own list (its sort, filter and page) with the entries that
+        arrived since it was read."""
         self._load_entries()
 
     @rx.event
@@ -466,29 +523,27 @@ def _challenge_of(event: RoomEvent) -> int | None:
     return int(cid) if isinstance(cid, int) else None
 
 
+# What each kind of change alters in a challenge's room (and so is read and sent again).
+_CHANGED_PARTS: dict[str, frozenset[RoomPart]] = {
+    EventKind.RECORD_CREATED: frozenset(("entries",)),
+    EventKind.RECORD_UPDATED: frozenset(("entries", "titles")),
+    EventKind.RECORD_WITHDRAWN: frozenset(("entries", "removed")),
+    EventKind.RECORD_DELETED: frozenset(("entries", "removed")),
+}
+
+
 @rooms.on("record.")
 @rooms.on("challenge.")
 async def _on_entries_changed(event: RoomEvent) -> None:
+    """The board, and the challenge's room: what the change altered, read once and sent
+    once to every viewer (each applies it to its own sort, filter and page in the browser;
+    no viewer's state is loaded and nothing is queried per viewer)."""
     await broadcast.publish(BOARD_ROOM, BoardLive, {"items": _public_board()})
     cid = _challenge_of(event)
     if cid is None:
         return
-    room = challenge_room(cid)
-    await broadcast.publish(room, ChallengeLive, _room_values(cid))
-
-    def reload(state: ChallengeState) -> None:
-        if state.cid != cid:
-            return
-        viewer = state._current_user()
-        try:
-            state._load_challenge(viewer)
-        except NotFound:
-            state.found = False
-            return
-        state._load_entries()
-
-    # Each viewer's entries list has its own sort, filter and page: re-read per subscriber.
-    await broadcast.refresh_subscribers(room, ChallengeState, reload)
+    parts = _CHANGED_PARTS.get(event.kind, frozenset(("challenge",)))
+    await broadcast.publish(challenge_room(cid), ChallengeLive, _room_values(cid, parts))
 
 
 # The recent counts each challenge room carries ("hearts" | "remixes"): shared by every

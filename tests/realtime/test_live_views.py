@@ -4,16 +4,22 @@ change emits (one message to the room, only the changed vars), with a fake names
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 import json
+from collections.abc import Iterator
+from types import SimpleNamespace
 
 import pytest
+from sqlalchemy import event as sa_event
+from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from hitrec_app.db import session_scope
-from hitrec_app.realtime import broadcast, cluster
+from hitrec_app.realtime import broadcast, cluster, rooms
 from hitrec_app.realtime import reflex_internals as internals
-from hitrec_app.services import notifications
+from hitrec_app.services import challenges, events, notifications, records
+from hitrec_app.services.challenges import ChallengeInput
 from hitrec_app.services.events import RoomEvent
 from hitrec_app.state import activity as activity_state
 from hitrec_app.state import base as base_state
@@ -217,29 +223,275 @@ def test_challenge_join_of_a_hidden_challenge_subscribes_nothing(
     assert namespace.members == {} and host.id
 
 
-def test_a_new_entry_is_one_message_per_room_and_each_subscriber_reloads_its_own_list(
-    live_db, session, namespace, monkeypatch
-):
-    host = make_user(session, "host", role="host")
+def _committed(session: Session, change) -> list[RoomEvent]:
+    """Run `change(session)` and commit it; the service events delivered after the commit."""
+    delivered: list[RoomEvent] = []
+    unsubscribe = events.subscribe(delivered.append)
+    try:
+        change(session)
+        session.commit()
+    finally:
+        unsubscribe()
+    return delivered
+
+
+def _dispatch(delivered: list[RoomEvent]) -> None:
+    for event in delivered:
+        run(rooms._dispatch(event))
+
+
+def _room_emits(namespace, room: str) -> list[dict]:
+    return [
+        _delta(payload, challenge_state.ChallengeLive)
+        for _, payload, to in namespace.emits
+        if to == room
+    ]
+
+
+def _rows(delta: dict, name: str) -> list[str]:
+    return [row["title"] for row in delta[f"{name}_rx_state_"]]
+
+
+def test_a_new_entry_is_one_message_to_the_room_carrying_the_new_row(live_db, session, namespace):
+    host, ada = make_user(session, "host", role="host"), make_user(session, "ada")
     challenge = open_challenge(session, host)
-    record = text_record(session, host, "Drops", challenge=challenge)
+    older = text_record(session, ada, "Drizzle", challenge=challenge)
     session.commit()
-    refreshed: list[tuple[str, type]] = []
-
-    async def refresh_subscribers(room, state_cls, _refresh):
-        refreshed.append((room, state_cls))
-
-    monkeypatch.setattr(broadcast, "refresh_subscribers", refresh_subscribers)
     room = challenge_room(challenge.id)
     for n in range(20):
         run(broadcast.subscribe(f"tab{n}", room))
-    event = RoomEvent(room=room, kind=EventKind.RECORD_CREATED, data={"challenge_id": challenge.id})
+    delivered = _committed(session, lambda s: text_record(s, ada, "Downpour", challenge=challenge))
+    _dispatch(delivered)
+    (delta,) = _room_emits(namespace, room)
+    assert _rows(delta, "arrivals") == ["Downpour", "Drizzle"]  # newest first
+    arrival = delta["arrivals_rx_state_"][0]
+    assert (arrival["kind"], arrival["author_username"], arrival["hearts"]) == ("text", "ada", 0)
+    assert delta["entry_count_rx_state_"] == 2
+    assert delta["live_after_rx_state_"] == 0  # every entry is in the window
+    assert _rows(delta, "latest") == ["Downpour", "Drizzle"]
+    # Only what a new entry changes: not the challenge, the removals or the edited titles.
+    assert set(delta) == {
+        f"{name}_rx_state_" for name in ("cid", "entry_count", "latest", "arrivals", "live_after")
+    }
+    assert older.id
+
+
+def test_the_live_window_holds_the_newest_entries_and_names_the_one_before(
+    live_db, session, namespace
+):
+    host, ada = make_user(session, "host", role="host"), make_user(session, "ada")
+    challenge = open_challenge(session, host)
+    made = [text_record(session, ada, f"Drop {n}", challenge=challenge) for n in range(25)]
+    session.commit()
+    event = RoomEvent(
+        room=challenge_room(challenge.id),
+        kind=EventKind.RECORD_CREATED,
+        data={"challenge_id": challenge.id, "record_id": made[-1].id},
+    )
     run(challenge_state._on_entries_changed(event))
-    assert [to for _, _, to in namespace.emits] == [BOARD_ROOM, room]
-    delta = _delta(namespace.emits[1][1], challenge_state.ChallengeLive)
-    assert delta["entry_count_rx_state_"] == 1
-    assert [row["title"] for row in delta["latest_rx_state_"]] == [record.title]
-    assert refreshed == [(room, challenge_state.ChallengeState)]
+    (delta,) = _room_emits(namespace, challenge_room(challenge.id))
+    assert _rows(delta, "arrivals") == [f"Drop {n}" for n in range(24, 4, -1)]  # LIVE_ENTRIES
+    assert delta["live_after_rx_state_"] == made[4].id
+    assert delta["entry_count_rx_state_"] == 25
+
+
+def test_withdrawn_and_deleted_entries_are_one_message_naming_them_removed(
+    live_db, session, namespace
+):
+    host, ada = make_user(session, "host", role="host"), make_user(session, "ada")
+    challenge = open_challenge(session, host)
+    built_on = text_record(session, ada, "Source", challenge=challenge)
+    text_record(session, host, "Remix", sources=[built_on])  # keeps "Source" as a stub
+    alone = text_record(session, ada, "Alone", challenge=challenge)
+    session.commit()
+    room = challenge_room(challenge.id)
+    for n in range(20):
+        run(broadcast.subscribe(f"tab{n}", room))
+
+    def withdraw(record_id: int):
+        return lambda s: records.withdraw_record(session=s, user_id=ada.id, record_id=record_id)
+
+    _dispatch(_committed(session, withdraw(alone.id)))  # deleted outright
+    _dispatch(_committed(session, withdraw(built_on.id)))  # withdrawn to a stub
+    deleted, withdrawn = _room_emits(namespace, room)
+    assert deleted["removed_rx_state_"] == [alone.id]
+    assert _rows(deleted, "arrivals") == ["Source"]
+    # The deleted entry stays named: its removal is read from the database, not the event.
+    assert withdrawn["removed_rx_state_"] == [built_on.id, alone.id]
+    assert _rows(withdrawn, "arrivals") == []
+    assert withdrawn["entry_count_rx_state_"] == 0
+
+
+def test_an_edited_entry_sends_its_new_title_and_a_challenge_edit_the_challenge(
+    live_db, session, namespace
+):
+    host, ada = make_user(session, "host", role="host"), make_user(session, "ada")
+    challenge = open_challenge(session, host)
+    entry = text_record(session, ada, "Drizle", challenge=challenge)
+    session.commit()
+    room = challenge_room(challenge.id)
+    _dispatch(
+        _committed(
+            session,
+            lambda s: records.update_record(
+                session=s,
+                user_id=ada.id,
+                record_id=entry.id,
+                title="Drizzle",
+                description="",
+                tags="",
+            ),
+        )
+    )
+    _dispatch(
+        _committed(
+            session,
+            lambda s: challenges.update_challenge(
+                session=s,
+                actor_id=host.id,
+                challenge_id=challenge.id,
+                data=ChallengeInput(title="Rain, again", prompt="Record the rain again."),
+            ),
+        )
+    )
+    edit, challenge_edit = _room_emits(namespace, room)
+    assert edit["titles_rx_state_"] == {str(entry.id): "Drizzle"}
+    assert _rows(edit, "arrivals") == ["Drizzle"]
+    assert "removed_rx_state_" not in edit and "title_rx_state_" not in edit
+    assert challenge_edit["title_rx_state_"] == "Rain, again"
+    assert challenge_edit["prompt_rx_state_"] == "Record the rain again."
+    assert challenge_edit["status_rx_state_"] == "open"
+    assert "arrivals_rx_state_" not in challenge_edit
+
+
+class MembersNamespace(FakeNamespace):
+    """The fake namespace, also answering what a per-member refresh would ask: the room's
+    participants (python-socketio's manager) and each socket's Reflex client token."""
+
+    namespace = "/_event"
+
+    def __init__(self):
+        super().__init__()
+        manager = SimpleNamespace(
+            get_participants=lambda _ns, room: [(sid, sid) for sid in self.members.get(room, ())]
+        )
+        self.server = SimpleNamespace(manager=manager)
+
+    @property
+    def sid_to_token(self) -> dict[str, str]:
+        return {sid: f"token-{sid}" for sids in self.members.values() for sid in sids}
+
+
+class RecordingApp:
+    """An app whose per-client state loads are counted (none may happen)."""
+
+    def __init__(self):
+        self.loads: list[object] = []
+
+    def modify_state(self, token):
+        self.loads.append(token)
+        raise AssertionError("a room change loaded a subscriber's state")
+
+
+@contextlib.contextmanager
+def _counting_queries() -> Iterator[list[str]]:
+    statements: list[str] = []
+
+    def count(_conn, _cursor, statement, *_args):
+        statements.append(statement)
+
+    sa_event.listen(Engine, "before_cursor_execute", count)
+    try:
+        yield statements
+    finally:
+        sa_event.remove(Engine, "before_cursor_execute", count)
+
+
+@pytest.mark.parametrize(
+    "kind",
+    [
+        EventKind.RECORD_CREATED,
+        EventKind.RECORD_UPDATED,
+        EventKind.RECORD_WITHDRAWN,
+        EventKind.CHALLENGE_UPDATED,
+    ],
+)
+def test_a_room_change_loads_no_subscribers_state_and_queries_alike_for_1_or_50(
+    live_db, session, monkeypatch, kind
+):
+    fake = MembersNamespace()
+    monkeypatch.setattr(broadcast, "_namespace", lambda: fake)
+    app = RecordingApp()
+    monkeypatch.setattr(broadcast, "_app", app)
+    host = make_user(session, "host", role="host")
+    challenge = open_challenge(session, host)
+    entry = text_record(session, host, "Drops", challenge=challenge)
+    session.commit()
+    room = challenge_room(challenge.id)
+    event = RoomEvent(
+        room=room, kind=kind, data={"challenge_id": challenge.id, "record_id": entry.id}
+    )
+    queries: list[int] = []
+    for subscribers in (1, 50):
+        for n in range(subscribers):
+            run(broadcast.subscribe(f"tab{n}", room))
+        fake.emits.clear()
+        with _counting_queries() as statements:
+            run(challenge_state._on_entries_changed(event))
+        queries.append(len(statements))
+        assert app.loads == []
+        assert [to for _, _, to in fake.emits] == [BOARD_ROOM, room]  # one message per room
+    assert len(fake.members[room]) == 50
+    assert queries[0] == queries[1]
+
+
+def test_a_viewer_back_from_a_disconnect_gets_the_entry_committed_meanwhile(
+    live_db, session, namespace, monkeypatch
+):
+    host, ada = make_user(session, "host", role="host"), make_user(session, "ada")
+    challenge = open_challenge(session, host)
+    text_record(session, ada, "Drizzle", challenge=challenge)
+    session.commit()
+    room = challenge_room(challenge.id)
+    viewer = _signed_in(session, host, challenge_state.ChallengeLive)
+    _route_to(monkeypatch, viewer, challenge.id)
+    _with_sid(monkeypatch, "before")
+    run(challenge_state.ChallengeLive.join.fn(viewer))
+    assert [row.title for row in viewer.arrivals] == ["Drizzle"]
+    run(namespace.leave_room("before", room))  # the socket dropped: python-socketio forgets it
+
+    _dispatch(_committed(session, lambda s: text_record(s, ada, "Downpour", challenge=challenge)))
+    assert namespace.members[room] == set()  # the message reached nobody
+    assert [row.title for row in viewer.arrivals] == ["Drizzle"]
+
+    # The reconnect brings a new socket, and the page's on_load joins again: the snapshot.
+    _with_sid(monkeypatch, "after")
+    run(challenge_state.ChallengeLive.join.fn(viewer))
+    assert [row.title for row in viewer.arrivals] == ["Downpour", "Drizzle"]
+    assert (viewer.entry_count, viewer.live_after, viewer.cid) == (2, 0, challenge.id)
+    assert namespace.rooms("after") == [room, "after"]
+
+
+def test_a_tabs_list_remembers_what_it_was_read_against_and_show_reloads_its_own_view(
+    live_db, session, monkeypatch
+):
+    host, ada = make_user(session, "host", role="host"), make_user(session, "ada")
+    challenge = open_challenge(session, host)
+    first = text_record(session, ada, "Drizzle", challenge=challenge)
+    state = _signed_in(session, host, challenge_state.ChallengeState)
+    _route_to(monkeypatch, state, challenge.id)
+    challenge_state.ChallengeState.load.fn(state)
+    challenge_state.ChallengeState.set_sort.fn(state, "hearts")
+    assert ([e.title for e in state.entries], state.seen_upto) == (["Drizzle"], first.id)
+    later = text_record(session, ada, "Downpour", challenge=challenge)
+    session.commit()
+    assert state.seen_upto == first.id  # nothing reached this tab's own state
+    challenge_state.ChallengeState.show_new.fn(state)
+    assert state.sort == "hearts"
+    assert ([e.title for e in state.entries], state.seen_upto) == (
+        ["Downpour", "Drizzle"],
+        later.id,
+    )
 
 
 def test_a_heart_is_one_small_message_with_the_rooms_recent_counts(live_db, namespace):

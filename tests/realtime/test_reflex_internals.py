@@ -102,24 +102,6 @@ def _at():
     return datetime(2026, 1, 1, 12, 0)
 
 
-def test_room_tokens_are_the_room_members_client_tokens():
-    from socketio.async_manager import AsyncManager
-
-    assert isinstance(EventNamespace.sid_to_token, property)
-    manager = AsyncManager()
-    manager.basic_enter_room("sid-a", "/_event", "challenge-7", eio_sid="e-a")
-    manager.basic_enter_room("sid-b", "/_event", "challenge-7", eio_sid="e-b")
-    manager.basic_enter_room("sid-c", "/_event", "challenge-8", eio_sid="e-c")
-    manager.basic_enter_room("sid-gone", "/_event", "challenge-7", eio_sid="e-g")
-    namespace = SimpleNamespace(
-        namespace="/_event",
-        server=SimpleNamespace(manager=manager),
-        sid_to_token={"sid-a": "token-a", "sid-b": "token-b", "sid-c": "token-c"},
-    )
-    assert sorted(internals.room_tokens(namespace, "challenge-7")) == ["token-a", "token-b"]
-    assert internals.room_tokens(namespace, "challenge-9") == []
-
-
 def test_reflex_builds_its_socketio_server_with_the_default_manager_at_app_creation():
     """`use_client_manager` swaps the manager right after `rx.App(...)`: Reflex must still build
     `App.sio` in `_setup_state` (called from `__post_init__`) only when none was given, with
