@@ -28,6 +28,7 @@ from hitrec_app.components.layout import (
     page_title,
     titled_page,
 )
+from hitrec_app.components.presence import watching_note
 from hitrec_app.components.records import entry_card, kind_badge
 from hitrec_app.components.sections import (
     CARD_COLUMNS,
@@ -306,6 +307,7 @@ def _challenge_header() -> rx.Component:
             rx.cond(s.deadline != "", f" · deadline {s.deadline}", ""),
             size=None,
         ),
+        watching_note(ChallengeLive.watching, ChallengeLive.watchers),
         rx.cond(
             s.money != "",
             rx.callout(s.money, icon="hand-coins", color_scheme="amber", title="Money involved"),

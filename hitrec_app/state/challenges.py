@@ -21,6 +21,7 @@ from hitrec_app.services.events import RoomEvent
 from hitrec_app.state.args import as_bool, as_form, as_id, as_int, as_text, param_id
 from hitrec_app.state.base import AuthState, signed_in_page
 from hitrec_app.state.display import fmt_time
+from hitrec_app.state.presence import watch_room
 from hitrec_app.state.rows import EntryRow, RecordLinkRow, TitledRow, fields_of
 from hitrec_app.tasks.challenge_expiry import sweep_expired
 from hitrec_app.vocabulary import (
@@ -133,7 +134,8 @@ class BoardState(AuthState):
 class ChallengeLive(rx.State):
     """What every viewer of one challenge sees alike (counts, the latest entries, the status),
     kept current over the broadcast path: each tab on the page is subscribed to the
-    challenge's room. These vars are set only by `join` (the snapshot) and by broadcasts.
+    challenge's room. These vars (presence's `watching`, `watchers` too) are set only by
+    `join` (the snapshot) and by broadcasts.
 
     Hearts and remix counts arrive as small maps keyed by record id (the most recent few
     hundred, kept per room in this process) so a heart never makes every viewer re-query; the
@@ -146,6 +148,9 @@ class ChallengeLive(rx.State):
     hearts: rx.Field[dict[str, int]] = rx.field(default_factory=dict)
     remixes: rx.Field[dict[str, int]] = rx.field(default_factory=dict)
     status: rx.Field[str] = rx.field("")
+    # Presence (realtime/presence.py): how many watch the challenge, the first few signed-in names.
+    watching: rx.Field[int] = rx.field(0)
+    watchers: rx.Field[list[str]] = rx.field(default_factory=list)
 
     @rx.event
     async def join(self) -> None:
@@ -170,6 +175,7 @@ class ChallengeLive(rx.State):
         # The recent counts this worker has sent (the entries just loaded may predate them).
         self.hearts = _room_counts.get((cid, "hearts"), {})
         self.remixes = _room_counts.get((cid, "remixes"), {})
+        watch_room(self, challenge_room(cid), viewer)
 
 
 def _room_values(cid: int) -> dict[str, object]:
