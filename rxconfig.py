@@ -5,6 +5,7 @@ REFLEX_REDIS_URL     Redis for state and live rooms across workers (default: non
 HITREC_REDIS_PREFIX  prefix of hitrec's Redis channel and keys (default "hitrec")
 HITREC_PORT          port of `reflex run --env prod` (default 3000)
 HITREC_SECRET_KEY    secret for signed tokens (default: generated once into data/)
+REFLEX_SOCKET_INTERVAL / REFLEX_SOCKET_TIMEOUT  the socket heartbeat (default 10 s / 10 s)
 """
 
 import os
@@ -13,6 +14,13 @@ import reflex as rx
 import reflex.utils.processes as _processes
 
 from hitrec_app.settings import settings
+from hitrec_app.vocabulary import SOCKET_PING_INTERVAL, SOCKET_PING_TIMEOUT
+
+# The socket heartbeat: Reflex's defaults (a ping every 25 s, 120 s to answer) keep a tab whose
+# network dropped counted as watching for over two minutes; with these a silent socket is
+# closed at most 20 s after its last packet (presence promises 30 s; hitrec_app/vocabulary.py).
+os.environ.setdefault("REFLEX_SOCKET_INTERVAL", str(SOCKET_PING_INTERVAL))
+os.environ.setdefault("REFLEX_SOCKET_TIMEOUT", str(SOCKET_PING_TIMEOUT))
 
 config = rx.Config(
     app_name="hitrec_app",

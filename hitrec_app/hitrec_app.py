@@ -1,5 +1,5 @@
 """The app: every page and its on_load, the co-editing server mounted into the backend, and
-the lifespan tasks (co-editing, rooms, challenge expiry). Nothing else lives here."""
+the lifespan tasks (co-editing, rooms, presence, challenge expiry). Nothing else lives here."""
 
 import reflex as rx
 from reflex.app import ComponentCallable
@@ -13,7 +13,7 @@ from hitrec_app.pages.challenges import board, challenge_form, challenge_page
 from hitrec_app.pages.drafts import draft_page, drafts_index
 from hitrec_app.pages.notifications import notifications_page
 from hitrec_app.pages.records import record_page, submit_form
-from hitrec_app.realtime import rooms
+from hitrec_app.realtime import presence, rooms
 from hitrec_app.state.account import AdminUsersState
 from hitrec_app.state.activity import ActivityLive
 from hitrec_app.state.base import AuthState
@@ -26,6 +26,7 @@ from hitrec_app.state.challenges import (
 )
 from hitrec_app.state.drafts import DraftsListState, DraftState
 from hitrec_app.state.notifications import InboxLive, NotificationsState
+from hitrec_app.state.presence import PresenceState
 from hitrec_app.state.profile import ProfileState, PublicProfileState
 from hitrec_app.state.records import RecordLive, RecordState, SubmitState
 from hitrec_app.tasks.challenge_expiry import expire_challenges_loop
@@ -40,6 +41,8 @@ app = rx.App(
 )
 app.register_lifespan_task(collab_app.state.collab_lifespan)
 rooms.install(app)
+# Who is watching a record or a challenge page: counted per room, sent once per tick.
+presence.install(app)
 # Past-deadline challenges close themselves even when nobody loads a page.
 app.register_lifespan_task(expire_challenges_loop)
 
@@ -78,5 +81,11 @@ PAGES: tuple[tuple[str, ComponentCallable, str, EventType[()]], ...] = (
 for route, component, title, on_load in PAGES:
     handlers: list[EventType[()]] = list(on_load) if isinstance(on_load, list) else [on_load]
     # The navigation bar's bell: every page load (also the one after a websocket reconnect,
-    # which gets a new socket) subscribes the tab to its signed-in user's inbox.
-    app.add_page(component, route=route, title=title, on_load=[*handlers, InboxLive.join])
+    # which gets a new socket) subscribes the tab to its signed-in user's inbox. And a tab
+    # that moved on from a record or challenge page stops counting among its viewers.
+    app.add_page(
+        component,
+        route=route,
+        title=title,
+        on_load=[*handlers, InboxLive.join, PresenceState.arrive],
+    )

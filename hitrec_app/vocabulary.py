@@ -124,6 +124,18 @@ def inbox_room(user_id: int) -> str:
     return f"{INBOX_ROOM_PREFIX}{user_id}"
 
 
+# --- presence (who is watching a record or a challenge page) -----------------------------------
+
+PRESENCE_TICK_SECONDS: Final = 1.0  # how often a room's changed viewer count is sent (at most)
+PRESENCE_NAMES: Final = 3  # signed-in viewers named on the page; the rest are counted
+PRESENCE_GONE_WITHIN: Final = 30  # seconds: a tab whose network dropped stops being counted
+# The socket's engine.io heartbeat (Reflex's defaults, 25 s and 120 s, keep a silent client for
+# over two minutes): a client that stops answering is closed at most PING_INTERVAL +
+# PING_TIMEOUT seconds after its last packet. Set in rxconfig.py (REFLEX_SOCKET_INTERVAL/TIMEOUT).
+SOCKET_PING_INTERVAL: Final = 10
+SOCKET_PING_TIMEOUT: Final = 10
+
+
 def draft_id_of_room(room: str) -> int | None:
     """The draft id named by a co-editing room ("draft-12" -> 12), or None."""
     match = DRAFT_ROOM_RE.fullmatch(room)

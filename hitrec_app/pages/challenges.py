@@ -28,6 +28,7 @@ from hitrec_app.components.layout import (
     page_title,
     titled_page,
 )
+from hitrec_app.components.presence import watching_note
 from hitrec_app.components.records import entry_card, kind_badge
 from hitrec_app.components.sections import (
     CARD_COLUMNS,
@@ -435,6 +436,7 @@ def _challenge_header() -> rx.Component:
             rx.cond(deadline != "", f" · deadline {deadline}", ""),
             size=None,
         ),
+        watching_note(ChallengeLive.watching, ChallengeLive.watchers),
         rx.cond(
             money != "",
             rx.callout(money, icon="hand-coins", color_scheme="amber", title="Money involved"),

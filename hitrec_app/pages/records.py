@@ -27,6 +27,7 @@ from hitrec_app.components.layout import (
     small_button,
     success_callout,
 )
+from hitrec_app.components.presence import watching_note
 from hitrec_app.components.records import (
     kind_badge,
     lineage_graph,
@@ -360,6 +361,7 @@ def _record_header() -> rx.Component:
         ),
         page_title(s.title, size="8"),
         note("by ", rx.foreach(s.authors, _author), size=None),
+        watching_note(RecordLive.watching, RecordLive.watchers),
     )
 
 

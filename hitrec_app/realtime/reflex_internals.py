@@ -8,6 +8,9 @@ that changes any of them fails the unit suite instead of silently breaking live 
 
 from __future__ import annotations
 
+import inspect
+import logging
+from collections.abc import Callable
 from typing import Any
 
 import reflex as rx
@@ -16,6 +19,8 @@ from reflex.utils import format
 from reflex_base.constants.event import SocketEvent
 from reflex_base.constants.route import RouteVar
 from reflex_base.constants.state import FIELD_MARKER
+
+log = logging.getLogger(__name__)
 
 REFLEX_VERSION = "0.10.1"
 """The Reflex version these internals were read from (a test compares it with the installed one)."""
@@ -98,3 +103,61 @@ def start_client_manager(app: rx.App) -> None:
         return
     server.manager_initialized = True
     server.manager.initialize()
+
+
+def is_open(namespace: Any, sid: str) -> bool:
+    """Whether the socket `sid` is connected, or still connecting, to `namespace` on this
+    worker (False once its disconnect has begun): python-socketio's manager
+    `is_connected(sid, ns)` or `is_pre_connected(sid, ns)` (a handler enqueued by the
+    connect handler, e.g. Reflex's hydrate, may run before the connection completes)."""
+    manager, name = namespace.server.manager, namespace.namespace
+    return bool(manager.is_connected(sid, name) or manager.is_pre_connected(sid, name))
+
+
+_DISCONNECT_CALLBACKS = "_hitrec_disconnect_callbacks"
+
+
+def on_disconnect(namespace: Any, callback: Callable[[str], None]) -> None:
+    """Call `callback(sid)` whenever a socket of `namespace` disconnects: a closed tab, or a
+    socket engine.io closed because it stopped answering pings.
+
+    python-socketio dispatches "disconnect" by looking `on_disconnect` up on the namespace
+    instance (`AsyncNamespace.trigger_event`), and Reflex's `EventNamespace.on_disconnect(sid)`
+    is a plain (not async) method, so this wraps it on the instance: Reflex's clean-up runs
+    first, then the callbacks (each one's failure logged, never raised into Reflex). The
+    callbacks must be idempotent: python-socketio calls a handler again without the reason
+    argument if the first call raises TypeError. Registering twice adds a second callback
+    only; the method is wrapped once."""
+    callbacks: list[Callable[[str], None]] | None = namespace.__dict__.get(_DISCONNECT_CALLBACKS)
+    if callbacks is not None:
+        callbacks.append(callback)
+        return
+    original = namespace.on_disconnect
+    if inspect.iscoroutinefunction(original):
+        raise TypeError("the namespace's on_disconnect is async now: read reflex_internals again")
+    callbacks = [callback]
+
+    def wrapped(sid: str, *args: Any) -> Any:
+        try:
+            return original(sid, *args)
+        finally:
+            for notify in callbacks:
+                try:
+                    notify(sid)
+                except Exception:
+                    log.exception("a disconnect callback failed for %s", sid)
+
+    setattr(namespace, _DISCONNECT_CALLBACKS, callbacks)
+    namespace.on_disconnect = wrapped
+
+
+def socket_ping(app: rx.App) -> tuple[float, float]:
+    """The engine.io heartbeat of the app's socket server (`App.sio`, python-socketio's
+    `AsyncServer`, built by Reflex from `REFLEX_SOCKET_INTERVAL` / `REFLEX_SOCKET_TIMEOUT`;
+    its engine.io server `sio.eio` holds them): (ping interval, ping timeout) in seconds. A
+    websocket client that sends nothing is closed `interval + timeout` seconds after its
+    last packet."""
+    if app.sio is None:
+        raise RuntimeError("the app has no socket server yet")
+    eio = app.sio.eio
+    return float(eio.ping_interval), float(eio.ping_timeout)

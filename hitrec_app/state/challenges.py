@@ -21,6 +21,7 @@ from hitrec_app.services.events import RoomEvent
 from hitrec_app.state.args import as_bool, as_form, as_id, as_int, as_text, param_id
 from hitrec_app.state.base import AuthState, signed_in_page
 from hitrec_app.state.display import fmt_time
+from hitrec_app.state.presence import watch_room
 from hitrec_app.state.rows import EntryRow, RecordLinkRow, TitledRow, fields_of
 from hitrec_app.tasks.challenge_expiry import sweep_expired
 from hitrec_app.vocabulary import (
@@ -136,7 +137,8 @@ class BoardState(AuthState):
 class ChallengeLive(rx.State):
     """What every viewer of one challenge sees alike, kept current over the broadcast path:
     each tab on the page is subscribed to the challenge's room. These vars are set only by
-    `join` (the snapshot) and by broadcasts, never by another handler.
+    `join` (the snapshot) and by broadcasts, never by another handler (presence's `watching`
+    and `watchers` too).
 
     - The challenge itself (`status`, `title`, ... as `ChallengeState` has them): a host's
       edit, opening or closing reaches every open page.
@@ -169,6 +171,9 @@ class ChallengeLive(rx.State):
     titles: rx.Field[dict[str, str]] = rx.field(default_factory=dict)
     hearts: rx.Field[dict[str, int]] = rx.field(default_factory=dict)
     remixes: rx.Field[dict[str, int]] = rx.field(default_factory=dict)
+    # Presence (realtime/presence.py): how many watch the challenge, the first few signed-in names.
+    watching: rx.Field[int] = rx.field(0)
+    watchers: rx.Field[list[str]] = rx.field(default_factory=list)
 
     @rx.event
     async def join(self) -> None:
@@ -192,6 +197,7 @@ class ChallengeLive(rx.State):
             setattr(self, name, value)
         # The recent counts the room has sent (the entries just loaded may predate them).
         self.hearts, self.remixes = await _room_counts.get(challenge_room(cid), "hearts", "remixes")
+        watch_room(self, challenge_room(cid), viewer)
 
 
 RoomPart = Literal["challenge", "entries", "removed", "titles"]

@@ -20,6 +20,7 @@ from hitrec_app.services.records import RecordInput
 from hitrec_app.state.args import BAD_ID, as_form, as_id, as_text, param_id, query_id
 from hitrec_app.state.base import AuthState, signed_in_page
 from hitrec_app.state.display import fmt_time
+from hitrec_app.state.presence import watch_room
 from hitrec_app.state.rows import PersonRow, RecordLinkRow, TitledRow, fields_of
 from hitrec_app.vocabulary import (
     COMMENTS_PAGE,
@@ -78,9 +79,9 @@ class RecordLive(rx.State):
     """The record page's live data, kept current over the broadcast path
     (hitrec_app/realtime/broadcast.py).
 
-    Room vars (`hearts`, `remixes`, `comments`, `older_exist`, `live_after`) are set only by `join` (the
-    snapshot) and by broadcasts, never by another handler, so the lagging backend copy never
-    sends stale values back. `comments` is the newest LIVE_COMMENTS comments, re-sent whole on
+    Room vars (`hearts`, `remixes`, `comments`, `older_exist`, `live_after`, and presence's
+    `watching`, `watchers`) are set only by `join` (the snapshot) and by broadcasts, never by
+    another handler, so the lagging backend copy never sends stale values back. `comments` is the newest LIVE_COMMENTS comments, re-sent whole on
     each new comment (a bounded message whatever the record's comment count); `older` holds the
     pages this tab asked for with "Show older comments" (this tab's own, never broadcast).
     When more new comments than the live window holds arrive after older pages were loaded,
@@ -96,11 +97,15 @@ class RecordLive(rx.State):
     older_last: rx.Field[int] = rx.field(0)  # the newest comment in `older` (0: none)
     more_older: rx.Field[bool] = rx.field(False)
     rid: rx.Field[int] = rx.field(0)
+    # Presence (realtime/presence.py): how many watch the record, the first few signed-in names.
+    watching: rx.Field[int] = rx.field(0)
+    watchers: rx.Field[list[str]] = rx.field(default_factory=list)
 
     @rx.event
     async def join(self) -> None:
         """Snapshot-on-join: subscribe this tab to the record's room, then read the room's
-        current data (after subscribing, so a change committed meanwhile is not lost)."""
+        current data (after subscribing, so a change committed meanwhile is not lost), and
+        count the tab among the record's viewers."""
         self.older, self.older_last, self.more_older = [], 0, False
         rid = param_id(self)
         if rid is None:
@@ -117,6 +122,8 @@ class RecordLive(rx.State):
         self.rid, self.hearts, self.remixes = rid, hearts, remixes
         self.comments, self.older_exist = _comment_rows(page.items), page.more
         self.live_after = page.previous_id
+        auth = await self.get_state(AuthState)
+        watch_room(self, record_room(rid), auth._current_user())
 
     @rx.event
     def show_older(self) -> None:

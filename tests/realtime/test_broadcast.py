@@ -2,6 +2,7 @@
 
 import asyncio
 import json
+from types import SimpleNamespace
 
 import pytest
 
@@ -11,11 +12,33 @@ from hitrec_app.state.records import RecordLive
 
 
 class FakeNamespace:
-    """python-socketio's room bookkeeping, and every emit (encoded as the server would)."""
+    """python-socketio's room bookkeeping, and every emit (encoded as the server would); its
+    own `server.manager` for who is connected; `disconnect(sid)` as a closing socket."""
+
+    namespace = "/_event"
 
     def __init__(self):
         self.members: dict[str, set[str]] = {}
         self.emits: list[tuple[str, str, str]] = []
+        self.gone: set[str] = set()
+        self.server = SimpleNamespace(manager=self)
+
+    def is_connected(self, sid, namespace):
+        return sid not in self.gone
+
+    def is_pre_connected(self, sid, namespace):
+        return False
+
+    def on_disconnect(self, sid):
+        """Reflex's own clean-up (nothing here)."""
+
+    def disconnect(self, sid):
+        """As python-socketio: no longer connected, the namespace's disconnect handler, then
+        out of every room."""
+        self.gone.add(sid)
+        self.on_disconnect(sid)
+        for sids in self.members.values():
+            sids.discard(sid)
 
     def rooms(self, sid):
         return [room for room, sids in self.members.items() if sid in sids] + [sid]

@@ -16,7 +16,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from hitrec_app.db import session_scope
-from hitrec_app.realtime import broadcast, cluster, rooms
+from hitrec_app.realtime import broadcast, cluster, presence, rooms
 from hitrec_app.realtime import reflex_internals as internals
 from hitrec_app.services import challenges, events, notifications, records
 from hitrec_app.services.challenges import ChallengeInput
@@ -25,8 +25,16 @@ from hitrec_app.state import activity as activity_state
 from hitrec_app.state import base as base_state
 from hitrec_app.state import challenges as challenge_state
 from hitrec_app.state import notifications as notification_state
+from hitrec_app.state import records as record_state
 from hitrec_app.tasks import challenge_expiry
-from hitrec_app.vocabulary import ACTIVITY_ROOM, BOARD_ROOM, EventKind, challenge_room, inbox_room
+from hitrec_app.vocabulary import (
+    ACTIVITY_ROOM,
+    BOARD_ROOM,
+    EventKind,
+    challenge_room,
+    inbox_room,
+    record_room,
+)
 from tests.factories import make_user, open_challenge, text_record
 from tests.realtime.test_broadcast import FakeNamespace
 from tests.state.test_handler_args import _signed_in
@@ -36,7 +44,10 @@ from tests.state.test_handler_args import _signed_in
 def namespace(monkeypatch):
     fake = FakeNamespace()
     monkeypatch.setattr(broadcast, "_namespace", lambda: fake)
-    return fake
+    monkeypatch.setattr(presence, "_namespace", lambda: fake)
+    presence.reset()
+    yield fake
+    presence.reset()
 
 
 @pytest.fixture
@@ -47,6 +58,7 @@ def live_db(monkeypatch, db_url):
         notification_state,
         activity_state,
         challenge_state,
+        record_state,
         challenge_expiry,
     ):
         monkeypatch.setattr(module, "session_scope", scoped)
@@ -525,3 +537,57 @@ def test_challenge_join_snapshot_holds_the_counts_sent_so_far(
     _route_to(monkeypatch, state, challenge.id)
     run(challenge_state.ChallengeLive.join.fn(state))
     assert (state.hearts, state.remixes) == ({"9": 2}, {})
+
+
+# --- presence on the record and challenge pages -------------------------------------------------
+
+
+def test_challenge_join_counts_the_tab_as_the_servers_signed_in_user(
+    live_db, session, namespace, monkeypatch
+):
+    host = make_user(session, "host", role="host")
+    challenge = open_challenge(session, host)
+    visitor = make_user(session, "visitor")
+    visitor.display_name = "Vi Sitor"
+    session.add(visitor)
+    session.commit()
+    _route_to(monkeypatch, None, challenge.id)
+    anonymous = _signed_in(session, visitor, challenge_state.ChallengeLive)
+    root = anonymous.parent_state
+    assert root is not None
+    root.get_substate(base_state.AuthState.get_full_name().split(".")[1:]).session_token = ""
+    _with_sid(monkeypatch, "anon-tab")
+    run(challenge_state.ChallengeLive.join.fn(anonymous))
+    assert (anonymous.watching, anonymous.watchers) == (1, [])
+    signed_in = _signed_in(session, visitor, challenge_state.ChallengeLive)
+    _with_sid(monkeypatch, "visitor-tab")
+    run(challenge_state.ChallengeLive.join.fn(signed_in))
+    # The join's snapshot counts the tab itself; the name is the server's, not the browser's.
+    assert (signed_in.watching, signed_in.watchers) == (2, ["Vi Sitor"])
+    assert namespace.emits == []  # the others hear of it at the next tick, in one message
+    assert run(presence.tick()) == 1
+    ((_, payload, to),) = namespace.emits
+    assert to == challenge_room(challenge.id)
+    assert _delta(payload, challenge_state.ChallengeLive) == {
+        "watching_rx_state_": 2,
+        "watchers_rx_state_": ["Vi Sitor"],
+    }
+
+
+def test_record_join_counts_the_tab_among_the_records_viewers(
+    live_db, session, namespace, monkeypatch
+):
+    author = make_user(session, "author")
+    record = text_record(session, author, "Waves")
+    session.commit()
+    monkeypatch.setattr(record_state, "param_id", lambda _state, *_a: record.id)
+    state = _signed_in(session, author, record_state.RecordLive)
+    _with_sid(monkeypatch, "tab1")
+    run(record_state.RecordLive.join.fn(state))
+    assert (state.watching, state.watchers) == (1, ["author"])
+    assert presence.now(record_room(record.id))["watching"] == 1
+    # A record that does not exist: subscribed, but nobody is counted there.
+    monkeypatch.setattr(record_state, "param_id", lambda _state, *_a: 999)
+    _with_sid(monkeypatch, "tab2")
+    run(record_state.RecordLive.join.fn(state))
+    assert presence.now(record_room(999))["watching"] == 0

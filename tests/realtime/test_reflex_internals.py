@@ -149,3 +149,95 @@ def test_the_client_manager_is_swapped_before_use_and_started_once():
     assert server.manager_initialized
     with pytest.raises(RuntimeError, match="already in use"):
         internals.use_client_manager(app, AsyncManager())  # type: ignore[arg-type]
+
+
+# --- presence: who is connected, the disconnect hook, the socket heartbeat ---------------------
+
+
+def _manager_namespace():
+    from socketio import AsyncServer
+
+    server = AsyncServer(async_mode="asgi")
+    return server.manager, SimpleNamespace(namespace="/_event", server=server)
+
+
+def test_is_open_while_connecting_and_connected_not_once_disconnecting():
+    import asyncio
+
+    manager, namespace = _manager_namespace()
+
+    async def lifecycle() -> None:
+        # Inside the connect handler (where Reflex enqueues the page's hydrate and on_load).
+        sid = await manager.pre_connect("eio-1", "/_event")
+        assert internals.is_open(namespace, sid)
+        await manager.connect(sid, "/_event")
+        assert internals.is_open(namespace, sid)
+        manager.pre_disconnect(sid, "/_event")  # python-socketio does this before the handler
+        assert not internals.is_open(namespace, sid)
+        await manager.disconnect(sid, "/_event", ignore_queue=True)
+        assert not internals.is_open(namespace, sid)
+        assert not internals.is_open(namespace, "never-seen")
+
+    asyncio.run(lifecycle())
+
+
+def test_reflexs_disconnect_handler_is_a_plain_method_taking_the_sid():
+    assert not inspect.iscoroutinefunction(EventNamespace.on_disconnect)
+    assert list(inspect.signature(EventNamespace.on_disconnect).parameters) == ["self", "sid"]
+    # python-socketio finds a namespace's handler by name on the instance.
+    source = inspect.getsource(AsyncNamespace.trigger_event)
+    assert "handler_name = 'on_' + (event or '')" in source
+    assert "getattr(self, handler_name)" in source
+
+
+class _ReflexLikeNamespace(AsyncNamespace):
+    def __init__(self):
+        super().__init__("/_event")
+        self.cleaned: list[str] = []
+
+    def on_disconnect(self, sid):  # as EventNamespace.on_disconnect(sid)
+        self.cleaned.append(sid)
+
+
+def test_on_disconnect_runs_after_reflexs_clean_up_through_python_socketios_dispatch():
+    import asyncio
+
+    namespace = _ReflexLikeNamespace()
+    seen: list[str] = []
+    internals.on_disconnect(namespace, lambda sid: 1 / 0)  # a failing callback is logged only
+    internals.on_disconnect(namespace, seen.append)
+    # python-socketio passes a reason; a handler without one is called again without it.
+    asyncio.run(namespace.trigger_event("disconnect", "sid-1", "transport close"))
+    assert namespace.cleaned == ["sid-1"]
+    assert set(seen) == {"sid-1"}  # once or twice (callbacks are idempotent), never missed
+
+
+def test_socket_heartbeat_comes_from_reflexs_environment_which_rxconfig_sets():
+    from datetime import timedelta
+
+    from reflex_base.environment import environment
+
+    import rxconfig  # noqa: F401  (sets the heartbeat defaults)
+    from hitrec_app.vocabulary import (
+        PRESENCE_GONE_WITHIN,
+        PRESENCE_TICK_SECONDS,
+        SOCKET_PING_INTERVAL,
+        SOCKET_PING_TIMEOUT,
+    )
+
+    source = inspect.getsource(App._setup_state)
+    assert "ping_interval=environment.REFLEX_SOCKET_INTERVAL.get().total_seconds()" in source
+    assert "ping_timeout=environment.REFLEX_SOCKET_TIMEOUT.get().total_seconds()" in source
+    assert environment.REFLEX_SOCKET_INTERVAL.get() == timedelta(seconds=SOCKET_PING_INTERVAL)
+    assert environment.REFLEX_SOCKET_TIMEOUT.get() == timedelta(seconds=SOCKET_PING_TIMEOUT)
+    assert SOCKET_PING_INTERVAL + SOCKET_PING_TIMEOUT + PRESENCE_TICK_SECONDS < PRESENCE_GONE_WITHIN
+    # engine.io closes a websocket that sends nothing for ping_interval + ping_timeout, and
+    # keeps both on its server object (where `socket_ping` reads them).
+    from engineio.async_socket import AsyncSocket
+
+    handler = inspect.getsource(AsyncSocket._websocket_handler)
+    assert "self.server.ping_interval + self.server.ping_timeout)" in handler
+    from socketio import AsyncServer
+
+    sio = AsyncServer(async_mode="asgi", ping_interval=7, ping_timeout=3)
+    assert internals.socket_ping(SimpleNamespace(sio=sio)) == (7.0, 3.0)  # type: ignore[arg-type]
