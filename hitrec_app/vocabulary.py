@@ -165,6 +165,7 @@ class EventKind(StrEnum):
     LINEAGE_CHANGED = "lineage.changed"  # to the record's room: its remix count
     LINEAGE_COUNT = "lineage.count"  # to the challenge's room: one entry's remix count
     COMMENT_CREATED = "comment.created"
+    COMMENT_COUNT = "comment.count"  # to the challenge's room: one entry's comment count
     NOTIFICATION_NEW = "notification.new"
     NOTIFICATION_READ = "notification.read"
     DRAFT_MEMBER_CHANGED = "draft.member_changed"

@@ -112,8 +112,9 @@ def entry_card(
     hearts: rx.Var[int] | None = None,
     remixes: rx.Var[int] | None = None,
     title: rx.Var[str] | None = None,
+    comments: rx.Var[int] | None = None,
 ) -> rx.Component:
-    """One record on a board; `title`/`hearts`/`remixes` may be live overrides of the row's."""
+    """One record on a board; `title` and the counts may be live overrides of the row's."""
     title = row.title if title is None else title
     return grid_card(
         title,
@@ -149,7 +150,7 @@ def entry_card(
         rx.hstack(
             counter("heart", row.hearts if hearts is None else hearts, "hearts"),
             counter("git-fork", row.remixes if remixes is None else remixes, "remixes"),
-            counter("message-circle", row.comments, "comments"),
+            counter("message-circle", row.comments if comments is None else comments, "comments"),
             spacing="4",
         ),
     )

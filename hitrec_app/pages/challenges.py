@@ -282,7 +282,7 @@ def _counts(name: str) -> ObjectVar[dict[str, int]]:
 
 
 def _live_count(row: ObjectVar[EntryRow], name: str) -> rx.Var[int]:
-    """An entry's heart or remix count: the room's latest, else the row's own."""
+    """An entry's heart, remix or comment count: the room's latest, else the row's own."""
     counts = _counts(name)
     return rx.cond(counts.contains(row.id), counts[row.id], getattr(row, name))
 
@@ -385,6 +385,7 @@ def _live_entry(row: ObjectVar[EntryRow]) -> rx.Component:
         title=rx.cond(_joined() & titles.contains(row.id), titles[row.id], row.title),
         hearts=_live_count(row, "hearts"),
         remixes=_live_count(row, "remixes"),
+        comments=_live_count(row, "comments"),
     )
 
 

@@ -95,6 +95,17 @@ def add_comment(*, session: Session, user_id: int, record_id: int, body: str) ->
         EventKind.COMMENT_CREATED,
         {"record_id": record_id, "comments": record.comment_count},
     )
+    if record.challenge_id:
+        events.publish(
+            session,
+            challenge_room(record.challenge_id),
+            EventKind.COMMENT_COUNT,
+            {
+                "record_id": record_id,
+                "comments": record.comment_count,
+                "challenge_id": record.challenge_id,
+            },
+        )
     return comment
 
 

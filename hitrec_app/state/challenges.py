@@ -36,7 +36,9 @@ from hitrec_app.vocabulary import (
     challenge_room,
 )
 
-ROOM_COUNTS_KEPT = 300  # recent heart/remix counts a challenge room carries
+CountMap = Literal["hearts", "remixes", "comments"]
+COUNT_MAPS: tuple[CountMap, ...] = ("hearts", "remixes", "comments")
+ROOM_COUNTS_KEPT = 300  # recent counts of each map a challenge room carries
 ROOM_COUNTS_ROOMS = 1000  # challenge rooms whose recent counts this process keeps
 
 
@@ -148,7 +150,7 @@ class ChallengeLive(rx.State):
       sent once to the room: each tab applies them to its own list (own sort, filter and
       page, `ChallengeState`) in the browser (pages/challenges.py), so a change costs no
       query and no state load per viewer.
-    - Hearts and remix counts arrive as small maps keyed by record id (the most recent few
+    - Heart, remix and comment counts arrive as small maps keyed by record id (the most recent few
       hundred, kept per room: in Redis with several workers, else in this process) so a
       heart never makes every viewer re-query; the join snapshot holds the maps as last sent
       (a heart between the page's entries load and the subscription is not lost).
@@ -171,6 +173,7 @@ class ChallengeLive(rx.State):
     titles: rx.Field[dict[str, str]] = rx.field(default_factory=dict)
     hearts: rx.Field[dict[str, int]] = rx.field(default_factory=dict)
     remixes: rx.Field[dict[str, int]] = rx.field(default_factory=dict)
+    comments: rx.Field[dict[str, int]] = rx.field(default_factory=dict)
     # Presence (realtime/presence.py): how many watch the challenge, the first few signed-in names.
     watching: rx.Field[int] = rx.field(0)
     watchers: rx.Field[list[str]] = rx.field(default_factory=list)
@@ -196,7 +199,9 @@ class ChallengeLive(rx.State):
         for name, value in _room_values(cid, ROOM_PARTS).items():
             setattr(self, name, value)
         # The recent counts the room has sent (the entries just loaded may predate them).
-        self.hearts, self.remixes = await _room_counts.get(challenge_room(cid), "hearts", "remixes")
+        self.hearts, self.remixes, self.comments = await _room_counts.get(
+            challenge_room(cid), *COUNT_MAPS
+        )
         watch_room(self, challenge_room(cid), viewer)
 
 
@@ -552,7 +557,7 @@ async def _on_entries_changed(event: RoomEvent) -> None:
     await broadcast.publish(challenge_room(cid), ChallengeLive, _room_values(cid, parts))
 
 
-# The recent counts each challenge room carries ("hearts" | "remixes"): shared by every
+# The recent counts each challenge room carries (COUNT_MAPS): shared by every
 # worker through Redis when it is configured, else kept in this process.
 _room_counts = cluster.recent_counts(kept=ROOM_COUNTS_KEPT, rooms=ROOM_COUNTS_ROOMS)
 
@@ -567,7 +572,12 @@ async def _on_remix_count(event: RoomEvent) -> None:
     await _push_count(event, "remixes")
 
 
-async def _push_count(event: RoomEvent, counts: Literal["hearts", "remixes"]) -> None:
+@rooms.on(EventKind.COMMENT_COUNT)
+async def _on_comment_count(event: RoomEvent) -> None:
+    await _push_count(event, "comments")
+
+
+async def _push_count(event: RoomEvent, counts: CountMap) -> None:
     """One entry's new count (the event's `counts` value) to its challenge's room."""
     cid = _challenge_of(event)
     if cid is None:

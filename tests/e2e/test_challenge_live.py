@@ -151,13 +151,16 @@ def test_each_viewer_sees_new_and_withdrawn_entries_in_its_own_view(new_context,
     expect(_cards(images)).to_have_count(1)
     expect(_cards(newest).first).to_have_accessible_name("Harbour light")
 
-    # Hearts move live on every list that shows the entry.
+    # Hearts and comment counts move live on every list that shows the entry.
     ada = new_context().new_page()
     sign_in(ada, "ada")
     ada.goto(downpour_url)
     ada.get_by_role("button", name=re.compile("^Heart")).click()
     expect(ada.get_by_role("button", name=re.compile("^Hearted"))).to_be_visible()
     expect(_card(newest, "Downpour").get_by_label("hearts: 1")).to_be_visible()
+    ada.get_by_label("Add a comment").fill("Heavy and warm.")
+    ada.get_by_role("button", name="Post comment").click()
+    expect(_card(newest, "Downpour").get_by_label("comments: 1")).to_be_visible()
 
     # C asks for the new entries: its own list, in its own order, reloaded.
     hearted.get_by_role("button", name="Show", exact=True).click()

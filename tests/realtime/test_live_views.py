@@ -18,7 +18,7 @@ from sqlmodel import Session
 from hitrec_app.db import session_scope
 from hitrec_app.realtime import broadcast, cluster, presence, rooms
 from hitrec_app.realtime import reflex_internals as internals
-from hitrec_app.services import challenges, events, notifications, records
+from hitrec_app.services import challenges, events, notifications, record_social, records
 from hitrec_app.services.challenges import ChallengeInput
 from hitrec_app.services.events import RoomEvent
 from hitrec_app.state import activity as activity_state
@@ -536,7 +536,40 @@ def test_challenge_join_snapshot_holds_the_counts_sent_so_far(
     _with_sid(monkeypatch, "late-tab")
     _route_to(monkeypatch, state, challenge.id)
     run(challenge_state.ChallengeLive.join.fn(state))
-    assert (state.hearts, state.remixes) == ({"9": 2}, {})
+    assert (state.hearts, state.remixes, state.comments) == ({"9": 2}, {}, {})
+
+
+def test_a_comment_on_an_entry_is_one_small_message_with_the_rooms_comment_counts(
+    live_db, session, namespace
+):
+    host, ada = make_user(session, "host", role="host"), make_user(session, "ada")
+    bob = make_user(session, "bob")
+    challenge = open_challenge(session, host)
+    entry = text_record(session, ada, "Drizzle", challenge=challenge)
+    loose = text_record(session, ada, "Not an entry")
+    session.commit()
+    room = challenge_room(challenge.id)
+    for n in range(20):
+        run(broadcast.subscribe(f"tab{n}", room))
+    delivered = _committed(
+        session,
+        lambda s: record_social.add_comment(
+            session=s, user_id=bob.id, record_id=entry.id, body="Wet!"
+        ),
+    )
+    _dispatch(delivered)
+    assert _room_emits(namespace, room) == [{"comments_rx_state_": {str(entry.id): 1}}]
+    # A comment on a record outside any challenge tells no challenge room.
+    namespace.emits.clear()
+    _dispatch(
+        _committed(
+            session,
+            lambda s: record_social.add_comment(
+                session=s, user_id=bob.id, record_id=loose.id, body="Hm"
+            ),
+        )
+    )
+    assert [to for _, _, to in namespace.emits if to.startswith("challenge")] == []
 
 
 # --- presence on the record and challenge pages -------------------------------------------------
