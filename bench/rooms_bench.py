@@ -1365,6 +1365,7 @@ def main() -> int:
     parser.add_argument("--new-cap", type=float, default=600.0, help="s per NEW run")
     parser.add_argument("--join-cap", type=float, default=60.0, help="s a join storm may take")
     parser.add_argument("--write-doc", action="store_true", help="write docs/benchmarks.md")
+    parser.add_argument("--keep", action="store_true", help="keep the apps' data folders")
     args = parser.parse_args()
     paths = args.path.split(",")
     for p in paths:
@@ -1390,6 +1391,14 @@ def main() -> int:
     )
     try:
         results, run_lines, every = asyncio.run(bench_all(args, targets))
+    except BaseException:
+        for t in targets:
+            print(f"{t.path}: server log and data kept in {t.app.workdir}", flush=True)
+        raise
+    else:
+        if not args.keep:  # each data folder holds its own frontend build (~20 MB)
+            for t in targets:
+                shutil.rmtree(t.app.workdir, ignore_errors=True)
     finally:
         for t in targets:
             t.app.stop()
