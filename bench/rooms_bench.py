@@ -1,4 +1,4 @@
-"""Live rooms bench (issue 8): N viewers on one record page, a member commenting 5 times a second.
+"""Live rooms bench (issue 8): N viewers on one page while a member makes 5 changes a second.
 
 Starts the real app (tests/e2e/live_app.py, prod mode, demo data, one backend worker) and
 talks to it the way a browser does, over Reflex's own event protocol: a socket.io client
@@ -6,32 +6,49 @@ on `/_event` whose CONNECT packet carries `hydrate_and_load` with the page's rou
 (the page's on_load handlers then run on the server, as for a browser), and whose later
 events are `["event", {"name", "payload", "router_data"}]` (payload shapes copied from
 a browser's websocket frames; the browser also sends `hashes` of its compiled initial
-state, left out here, so each viewer's first snapshot arrives in full). N anonymous
-viewers open "The keeper's last log"; a signed-in client (jules; its session token,
-opened with accounts.sign_in as the sign-in handler does, goes in the hydrate event as the
-browser's local storage var) posts comments through the page's `add_comment` handler at
-5/s.
+state, left out here, so each viewer's first snapshot arrives in full).
 
-Latency of a change = from sending the comment until the SLOWEST viewer has received a
-delta containing its body. Reported: p50/p95/p99/max, backend CPU over the posting
-phase (psutil, app process tree, 100% = one core), backend RSS growth per viewer, and
-a join storm (N viewers connecting at once: time until every viewer is hydrated and has
-the room's comments). A point whose p95 passes 10 s is stopped and reported saturated.
-Three runs per point, the median run (by p95) reported. Writes the "## Live rooms"
-section of docs/benchmarks.md.
+Two pages (`--page`):
+- `challenge` (issue 8's scenario): N anonymous viewers on "The lighthouse at the end of the
+  world" (route /challenges/[id], on_load ChallengeState.load + the room's join) while
+  signed-in jules makes 5 changes/s, in turn: a new text entry (SubmitState.submit, sent as
+  the browser sends an upload form: POST /_upload with the tab's token and the handler's
+  name, the form in `__reflex_event_args`, from a tab on /records/new?challenge=ID), a heart
+  (RecordState.toggle_heart from a tab on the entry's page; each entry is toggled once, so
+  every heart count it reaches is new) and a comment (RecordState.add_comment, likewise).
+- `record` (the first figures): N viewers on "The keeper's last log", jules posting a
+  comment through `add_comment` 5 times a second.
+
+A viewer "has" a change when a delta it received shows it, read from the delta whatever
+state carries it: an entry by its title (any string), a heart or a comment by the entry's
+new count, either in a row `{"id": X, "hearts": n, ...}` (an entries list) or in a map
+`hearts: {"X": n}` (a room's recent counts). Latency of a change = from sending it until
+the SLOWEST viewer has it. Reported: p50/p95/p99/max over all changes (and p95 per kind),
+backend CPU over the posting phase (psutil, i.e. /proc, of the app's process tree; 100% =
+one core), backend RSS growth per viewer, bytes received per viewer, and a join storm: N
+viewers connecting at once, time until every one is hydrated and has the room's snapshot
+(its entry count, or for the record page its heart count). A change not seen by every
+viewer within 10 s counts as lost; a point whose p95 passes 10 s is stopped and reported
+SATURATED; a run of the OLD path is also stopped at `--old-cap` seconds (join storm,
+posting and drain together) and reported as measured until then.
+
+The viewers run in `--client-procs` worker processes (this file with `--worker`), each an
+asyncio loop of sockets; the coordinator (this process: the poster's tabs, the schedule,
+the bookkeeping) tells them which change to look for and they answer with the time their
+slowest viewer had it (CLOCK_MONOTONIC is one clock for all processes). Each worker also
+measures its own event-loop lag (a 20 ms ticker): with the client CPU it shows whether the
+client, not the server, set the figures.
 
 One run measures both paths back to back (`--path old,new`, the default): for each N and
-each run, OLD then NEW, each on a freshly started backend, one backend up at a time.
-`old` is the rx.SharedState rooms (RecordRoom) as on commit 06500ea, the last main before
-the broadcast path: the app runs from a detached git worktree of that commit (`--tree`,
-default /tmp/rooms-old, made if missing; LiveApp's `root=` sets its cwd and PYTHONPATH).
-`new` is this tree's broadcast path (RecordLive, hitrec_app/realtime/broadcast.py): the
-page's on_load `RecordLive.join`, run by the hydrate event as for a browser, puts the
-tab's socket in the record's socket.io room, and each comment arrives as one StateUpdate
-with RecordLive's `comments`. The page, the comment form and `add_comment` are the same
-on both paths, so the frames sent are the same.
+each run, OLD then NEW, each on a freshly started backend over a fresh copy of the demo
+database, one backend up at a time. `old` is the rx.SharedState rooms as on commit 06500ea,
+the last main before the broadcast path: the app runs from a detached git worktree of that
+commit (`--tree`, default /tmp/rooms-old, made if missing; LiveApp's `root=` sets its cwd
+and PYTHONPATH). `new` is this tree's broadcast path. The pages, forms and handlers used
+are the same on both paths, so the frames sent are the same.
 
-    .venv/bin/python bench/rooms_bench.py [--viewers 50,200] [--seconds 20] [--runs 3]
+    .venv/bin/python bench/rooms_bench.py --page challenge --path old,new \\
+        --viewers 50,200,500,1000 --runs 3 --write-doc
 """
 
 from __future__ import annotations
@@ -42,106 +59,94 @@ import dataclasses
 import json
 import os
 import platform
+import re
+import resource
+import shutil
 import sqlite3
 import subprocess
 import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import httpx  # Reflex's own HTTP client (a dependency of reflex): the upload form's POST
 import psutil  # type: ignore[import-untyped]
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.typing import Subprotocol
 
 ROOT = Path(__file__).resolve().parents[1]
+WORKER_SCRIPT = str(Path(__file__).resolve())
 sys.path.insert(0, str(ROOT))
 
-from tests.e2e.live_app import LiveApp  # noqa: E402
-
-RECORD_TITLE = "The keeper's last log"
-POSTER, POSTER_PASSWORD = "jules", "hitrec-demo-2026"
 RATE = 5.0  # changes per second
 SATURATED_S = 10.0
-ROOT_STATE = "reflex___state____state"
-RUN_LINES: list[str] = []  # every run, for the doc below the table of medians
+POSTER, POSTER_PASSWORD = "jules", "hitrec-demo-2026"
+RECORD_TITLE = "The keeper's last log"
+CHALLENGE_TITLE = "The lighthouse at the end of the world"
 EVENT_PREFIX = "42/_event,"
 REFLEX_SUBPROTOCOL = "0.10.1"  # Reflex warns when the frontend version differs
+ROOT_STATE = "reflex___state____state"
 AUTH_STATE = f"{ROOT_STATE}.hitrec_app___state___base____auth_state"
-
-
-@dataclasses.dataclass(frozen=True)
-class Path_:
-    """What a path's page looks like on the wire: its route, the state whose delta carries
-    the room's comments, and the handler that posts one."""
-
-    route: str  # with {rid}
-    room_state_marker: str  # a substring of the room state's full name
-    comments_var: str
-    add_comment: str
-
-
-PATHS = {
-    "old": Path_(
-        route="/records/{rid}",
-        room_state_marker="hitrec_app___state___records____record_room",
-        comments_var="comments_rx_state_",
-        add_comment=f"{AUTH_STATE}.hitrec_app___state___records____record_state.add_comment",
-    ),
-    # The broadcast path (issue 8): `RecordLive.join` (the page's on_load, run by the
-    # hydrate event) puts the tab's socket in the record's socket.io room and sends the
-    # snapshot; each new comment is ONE StateUpdate `{record_live: {comments: [...]}}` (the
-    # newest LIVE_COMMENTS rows) emitted once to that room (hitrec_app/realtime/broadcast.py).
-    # The comment form and its handler are unchanged from the old path.
-    "new": Path_(
-        route="/records/{rid}",
-        room_state_marker="hitrec_app___state___records____record_live",
-        comments_var="comments_rx_state_",
-        add_comment=f"{AUTH_STATE}.hitrec_app___state___records____record_state.add_comment",
-    ),
-}
-OLD_COMMIT = "06500ea"  # the last main before the broadcast path (RecordRoom, rx.SharedState)
+RECORD_STATE = f"{AUTH_STATE}.hitrec_app___state___records____record_state"
+SUBMIT = f"{AUTH_STATE}.hitrec_app___state___records____submit_state.submit"
+ADD_COMMENT = f"{RECORD_STATE}.add_comment"
+TOGGLE_HEART = f"{RECORD_STATE}.toggle_heart"
+SESSION_VAR = f"{AUTH_STATE}.session_token_rx_state_"
+VAR_SUFFIX = "_rx_state_"
+BENCH_MARK = "bench "  # every title and comment the bench writes starts with it
+OLD_COMMIT = "06500ea"  # the last main before the broadcast path (rx.SharedState rooms)
 DEFAULT_OLD_TREE = Path(os.environ.get("ROOMS_BENCH_OLD_TREE", "/tmp/rooms-old"))  # noqa: S108
+BUDGETS = "200 viewers p95 <= 100 ms; 1,000 viewers p95 <= 250 ms; a join storm of 1,000 all current within 10 s; <= 0.5 MB backend memory per viewer"
+
+# The state whose delta carries a page's room snapshot, per path (a substring of its name).
+ROOM_STATE = {
+    ("record", "old"): "hitrec_app___state___records____record_room",
+    ("record", "new"): "hitrec_app___state___records____record_live",
+    ("challenge", "old"): "hitrec_app___state___challenges____challenge_room",
+    ("challenge", "new"): "hitrec_app___state___challenges____challenge_live",
+}
+# What each page's changes are, in turn.
+CYCLE = {"record": ("comment",), "challenge": ("entry", "heart", "comment")}
 
 
-def router_data(path: str, rid: int) -> dict[str, Any]:
-    p = PATHS[path].route.format(rid=rid)
-    return {"pathname": p, "asPath": p, "query": {"id": str(rid)}}
+def router_data(path: str, query: dict[str, str]) -> dict[str, Any]:
+    """The router data a browser sends for `path` (query: its route and query params)."""
+    search = "&".join(f"{k}={v}" for k, v in query.items() if f"/{v}" not in path)
+    return {"pathname": path, "asPath": path + (f"?{search}" if search else ""), "query": query}
 
 
-class Viewer:
+# --- one browser tab -------------------------------------------------------------------------
+
+
+class Tab:
     """One browser tab: an engine.io v4 / socket.io v5 client on `/_event` (websocket
-    transport, as Reflex's frontend uses) that hydrates the page and records deltas.
+    transport, as Reflex's frontend uses) that hydrates a page and hands every frame to
+    `on_frame(text, now)`.
 
     Written on `websockets` because python-socketio's asyncio client needs aiohttp,
     which the project does not install. Packets: `0{..}` open, `40/_event,{auth}`
     connect (Reflex reads the hydrate event from the auth payload), `42/_event,[..]`
-    events, `2`/`3` ping/pong.
+    events, `2`/`3` ping/pong. The token (the browser's per-tab client token) goes in
+    the URL's query, as the browser sends it.
     """
 
-    def __init__(self, bench: Bench, vars_: dict[str, str] | None = None):
-        self.bench = bench
+    def __init__(
+        self,
+        url: str,
+        route: dict[str, Any],
+        on_frame: Callable[[str, float], None],
+        vars_: dict[str, str] | None = None,
+    ):
+        self.url, self.route, self.on_frame = url, route, on_frame
         self.vars = vars_ or {}
+        self.token = str(uuid.uuid4())
         self.ws: ClientConnection | None = None
         self.reader: asyncio.Task[None] | None = None
-        self.hydrated = asyncio.Event()
-        self.current = asyncio.Event()
-
-    def _on_event(self, msg: Any) -> None:
-        now = time.monotonic()
-        delta = msg.get("delta") if isinstance(msg, dict) else None
-        if not delta:
-            return
-        if delta.get(ROOT_STATE, {}).get("is_hydrated_rx_state_") is True:
-            self.hydrated.set()
-        spec = PATHS[self.bench.path]
-        for name, fields in delta.items():
-            if spec.room_state_marker in name and spec.comments_var in fields:
-                self.current.set()
-                for row in fields[spec.comments_var]:
-                    self.bench.seen(self, row.get("body", ""), now)
+        self.closed = asyncio.Event()
 
     async def _read(self) -> None:
         assert self.ws is not None
@@ -150,43 +155,51 @@ class Viewer:
                 text = raw if isinstance(raw, str) else raw.decode()
                 if text == "2":
                     await self.ws.send("3")
-                elif text.startswith(EVENT_PREFIX):
-                    name, *args = json.loads(text[len(EVENT_PREFIX) :])
-                    if name == "event" and args:
-                        self._on_event(args[0])
+                    continue
+                try:
+                    self.on_frame(text, time.monotonic())
+                except Exception as err:  # a bug in the bench, not a closed socket: say so
+                    print(f"rooms_bench: reading a frame failed: {err!r}", file=sys.stderr)
         except Exception:  # noqa: S110  (closed by us or by a saturated server)
             pass
+        finally:
+            self.closed.set()
 
     async def connect(self) -> None:
         hydrate = {
             "name": f"{ROOT_STATE}.hydrate_and_load",
             "payload": {"vars": self.vars} if self.vars else {},
-            "router_data": router_data(self.bench.path, self.bench.rid),
+            "router_data": self.route,
         }
-        ws_url = self.bench.url.replace("http", "ws", 1)
+        ws_url = self.url.replace("http", "ws", 1)
         self.ws = await connect(
-            f"{ws_url}/_event/?EIO=4&transport=websocket&token={uuid.uuid4()}",
+            f"{ws_url}/_event/?EIO=4&transport=websocket&token={self.token}",
             subprotocols=[Subprotocol(REFLEX_SUBPROTOCOL)],
             max_size=None,
-            open_timeout=60,
+            open_timeout=120,
             ping_interval=None,
+            close_timeout=2,
         )
         opened = await self.ws.recv()
         if not str(opened).startswith("0"):
             raise ConnectionError(f"unexpected engine.io open packet {opened!r}")
         await self.ws.send("40/_event," + json.dumps({"event": hydrate}))
-        ack = str(await self.ws.recv())
-        if not ack.startswith("40/_event"):
-            raise ConnectionError(f"socket.io connect refused: {ack[:200]}")
+        while True:  # a busy server may ping ("2") before it acknowledges the connect
+            raw = await self.ws.recv()
+            ack = raw if isinstance(raw, str) else raw.decode()
+            if ack == "2":
+                await self.ws.send("3")
+            elif ack.startswith("40/_event"):
+                break
+            elif ack.startswith(EVENT_PREFIX):
+                self.on_frame(ack, time.monotonic())
+            else:
+                raise ConnectionError(f"socket.io connect refused: {ack[:200]}")
         self.reader = asyncio.create_task(self._read())
 
     async def send(self, name: str, payload: dict[str, Any]) -> None:
         assert self.ws is not None
-        event = {
-            "name": name,
-            "payload": payload,
-            "router_data": router_data(self.bench.path, self.bench.rid),
-        }
+        event = {"name": name, "payload": payload, "router_data": self.route}
         await self.ws.send(EVENT_PREFIX + json.dumps(["event", event]))
 
     async def close(self) -> None:
@@ -200,48 +213,582 @@ class Viewer:
             self.reader.cancel()
 
 
+# --- what a frame shows ------------------------------------------------------------------------
+
+
+class Reader:
+    """Turns a frame into the facts it shows, as short keys:
+    - "hyd": the root state's `is_hydrated` became true;
+    - "cur": the room state's snapshot var (`cur_var`) has its snapshot value `cur_value`;
+    - "s:<text>": a string the bench wrote (an entry's title, a comment's body);
+    - "h:<id>:<n>", "c:<id>:<n>": record <id> has n hearts / comments, read from a row
+      `{"id": id, "hearts": n, "comments": m, ...}` or a map `hearts: {"<id>": n}`.
+    Identical frames (a room broadcast reaches every viewer as the same text) are read once.
+    """
+
+    def __init__(self, room_state: str, cur_var: str, cur_value: int):
+        self.room_state, self.cur_var, self.cur_value = room_state, cur_var, cur_value
+        self.cache: dict[str, tuple[str, ...]] = {}
+
+    def keys(self, text: str) -> tuple[str, ...]:
+        if not text.startswith(EVENT_PREFIX):
+            return ()
+        hit = self.cache.get(text)
+        if hit is not None:
+            return hit
+        keys: set[str] = set()
+        try:
+            name, *args = json.loads(text[len(EVENT_PREFIX) :])
+        except ValueError:
+            name, args = "", []
+        if name == "event" and args and isinstance(args[0], dict):
+            delta = args[0].get("delta")
+            if isinstance(delta, dict):
+                self._delta(delta, keys)
+        found = tuple(sorted(keys))
+        if len(self.cache) > 512:
+            self.cache.clear()
+        self.cache[text] = found
+        return found
+
+    def _delta(self, delta: dict[str, Any], keys: set[str]) -> None:
+        root = delta.get(ROOT_STATE)
+        if isinstance(root, dict) and root.get(f"is_hydrated{VAR_SUFFIX}") is True:
+            keys.add("hyd")
+        for state, fields in delta.items():
+            if not isinstance(fields, dict):
+                continue
+            if self.room_state in state and fields.get(self.cur_var + VAR_SUFFIX) == self.cur_value:
+                keys.add("cur")
+            _walk(fields, keys)
+
+
+def _walk(value: Any, keys: set[str]) -> None:
+    if isinstance(value, str):
+        if value.startswith(BENCH_MARK):
+            keys.add("s:" + value)
+    elif isinstance(value, list):
+        for item in value:
+            if isinstance(item, dict | list) or (
+                isinstance(item, str) and item.startswith(BENCH_MARK)
+            ):
+                _walk(item, keys)
+    elif isinstance(value, dict):
+        rid = value.get("id", value.get("record_id"))
+        if isinstance(rid, int) and not isinstance(rid, bool):
+            for field, tag in (("hearts", "h"), ("comments", "c")):
+                n = value.get(field)
+                if isinstance(n, int) and not isinstance(n, bool):
+                    keys.add(f"{tag}:{rid}:{n}")
+        for name, item in value.items():
+            base = name.removesuffix(VAR_SUFFIX)
+            if base in ("hearts", "comments") and isinstance(item, dict):
+                tag = base[0]
+                for k, n in item.items():
+                    if isinstance(n, int) and str(k).isdigit():
+                        keys.add(f"{tag}:{k}:{n}")
+            elif isinstance(item, dict | list | str):
+                _walk(item, keys)
+
+
+# --- a worker process: a crowd of viewers ----------------------------------------------------
+
+
+@dataclasses.dataclass
+class Wait:
+    """A change a worker is waiting for: which of its viewers lack it yet, since when."""
+
+    cid: int
+    lacking: set[int]
+    t: float = 0.0  # the latest time one of its viewers had it
+    first: bool = False  # "first" sent
+
+
+class Crowd:
+    """The viewers of one worker process. Commands arrive as JSON lines on stdin, answers go
+    out as JSON lines on stdout:
+    - {"op": "join", url, route, n, room_state, cur_var, cur_value, cap} -> {"ev": "joined",
+      ok, failed, error, t_all (when the last viewer became current, or null), current}
+    - {"op": "phase"}: counting bytes and event-loop lag starts
+    - {"op": "expect", id, key} -> {"ev": "first", id} when one of its viewers has it, then
+      {"ev": "seen", id, t} when all have it (t: when the slowest one had it)
+    - {"op": "end"} -> {"ev": "stats", bytes, live, dead, lag_p99_ms, lag_max_ms, lacking}
+    - {"op": "close"} -> {"ev": "closed"}
+    Every viewer keeps the first time it had each fact, so a change is matched even when its
+    frame arrived before the worker read the "expect" line.
+    """
+
+    def __init__(self) -> None:
+        self.seen: list[dict[str, float]] = []
+        self.tabs: list[Tab] = []
+        self.alive: list[bool] = []
+        self.reader: Reader | None = None
+        self.bytes = 0
+        self.counting = False
+        self.lags: list[float] = []
+        self.waiting: dict[str, Wait] = {}
+        self.current = 0
+        self.all_current = asyncio.Event()
+        self.watchers: list[asyncio.Task[None]] = []
+
+    @staticmethod
+    def out(**msg: Any) -> None:
+        sys.stdout.write(json.dumps(msg) + "\n")
+        sys.stdout.flush()
+
+    def _had(self, key: str, wait: Wait, i: int, now: float) -> None:
+        wait.lacking.discard(i)
+        wait.t = max(wait.t, now)
+        if not wait.first:
+            wait.first = True
+            self.out(ev="first", id=wait.cid)
+        if not wait.lacking:
+            self.out(ev="seen", id=wait.cid, t=wait.t)
+            del self.waiting[key]
+
+    def frame(self, i: int, text: str, now: float) -> None:
+        if self.counting:
+            self.bytes += len(text)
+        assert self.reader is not None
+        mine = self.seen[i]
+        for key in self.reader.keys(text):
+            if key in mine:
+                continue
+            if key.startswith("c:"):
+                # A comment count only grows: a viewer shown n comments has every change that
+                # brought it there, even if its frames skipped a count (a refresh that came
+                # after two comments).
+                _tag, rid, count = key.split(":")
+                for lower in range(int(count) - 1, -1, -1):
+                    below = f"c:{rid}:{lower}"
+                    if below in mine:
+                        break
+                    self._fact(i, below, now)
+            self._fact(i, key, now)
+
+    def _fact(self, i: int, key: str, now: float) -> None:
+        """Viewer `i` has `key` (first at `now`)."""
+        mine = self.seen[i]
+        mine[key] = now
+        if key in ("hyd", "cur") and "hyd" in mine and "cur" in mine:
+            self.current += 1
+            if self.current >= len(self.tabs):
+                self.all_current.set()
+        wait = self.waiting.get(key)
+        if wait is not None and i in wait.lacking:
+            self._had(key, wait, i, now)
+
+    async def join(self, cmd: dict[str, Any]) -> None:
+        self.lags, self.counting = [], True
+        self.reader = Reader(cmd["room_state"], cmd["cur_var"], int(cmd["cur_value"]))
+        n = int(cmd["n"])
+        self.seen = [{} for _ in range(n)]
+        self.alive = [True] * n
+
+        def on_frame(i: int) -> Callable[[str, float], None]:
+            return lambda text, now: self.frame(i, text, now)
+
+        self.tabs = [Tab(cmd["url"], cmd["route"], on_frame(i)) for i in range(n)]
+        end = time.monotonic() + float(cmd["cap"])  # connecting and becoming current
+        connects = [asyncio.ensure_future(t.connect()) for t in self.tabs]
+        _done, late = await asyncio.wait(connects, timeout=float(cmd["cap"]))
+        for task in late:
+            task.cancel()
+        errors: list[BaseException] = []
+        for i, (tab, task) in enumerate(zip(self.tabs, connects, strict=True)):
+            err: BaseException | None = (
+                TimeoutError("not connected within the cap") if task in late else task.exception()
+            )
+            if err is not None:
+                errors.append(err)
+                self.alive[i] = False
+            else:
+                self.watchers.append(asyncio.create_task(self._watch(i, tab)))
+        self.current += len(errors)  # never current: not waited for
+        if self.current >= n:
+            self.all_current.set()
+        t_all: float | None = None
+        try:
+            await asyncio.wait_for(self.all_current.wait(), max(0.0, end - time.monotonic()))
+            if not errors:
+                t_all = max(max(s["hyd"], s["cur"]) for s in self.seen)
+        except TimeoutError:
+            pass
+        self.out(
+            ev="joined",
+            ok=n - len(errors),
+            failed=len(errors),
+            error=repr(errors[0])[:300] if errors else "",
+            t_all=t_all,
+            current=sum(1 for s in self.seen if "hyd" in s and "cur" in s),
+            lag_p99_ms=_p99(self.lags),
+        )
+        self.counting = False
+
+    async def _watch(self, i: int, tab: Tab) -> None:
+        """A viewer whose socket closed is dropped from what is awaited (and counted dead)."""
+        await tab.closed.wait()
+        self.alive[i] = False
+        for key, wait in list(self.waiting.items()):
+            if i in wait.lacking:
+                wait.lacking.discard(i)
+                if not wait.lacking:
+                    # Every viewer still lacking it is gone: seen by those that had it, if any.
+                    self.out(ev="seen" if wait.first else "lost", id=wait.cid, t=wait.t)
+                    del self.waiting[key]
+
+    def expect(self, cid: int, key: str) -> None:
+        live = [i for i, ok in enumerate(self.alive) if ok]
+        had = [self.seen[i][key] for i in live if key in self.seen[i]]
+        wait = Wait(cid, {i for i in live if key not in self.seen[i]}, max(had, default=0.0))
+        if had:
+            wait.first = True
+            self.out(ev="first", id=cid)
+        if wait.lacking:
+            self.waiting[key] = wait
+        else:
+            self.out(ev="seen", id=cid, t=wait.t)
+
+    async def ticker(self) -> None:
+        """Event-loop lag: how late a 20 ms sleep wakes up while the phase runs."""
+        step = 0.02
+        while True:
+            t0 = time.monotonic()
+            await asyncio.sleep(step)
+            if self.counting:
+                self.lags.append(max(0.0, time.monotonic() - t0 - step) * 1000)
+
+    def stats(self) -> None:
+        lags = sorted(self.lags) or [0.0]
+        live = sum(self.alive)
+        self.out(
+            ev="stats",
+            bytes=self.bytes,
+            live=live,
+            dead=len(self.tabs) - live,
+            lag_p99_ms=lags[min(len(lags) - 1, int(0.99 * len(lags)))],
+            lag_max_ms=lags[-1],
+            lacking={str(w.cid): len(w.lacking) for w in self.waiting.values()},
+        )
+
+    async def main(self) -> None:
+        set_fd_limit()
+        loop = asyncio.get_running_loop()
+        stdin = asyncio.StreamReader(limit=2**24)
+        await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(stdin), sys.stdin)
+        tick = asyncio.create_task(self.ticker())
+        tasks: list[asyncio.Task[None]] = []
+        while line := await stdin.readline():
+            cmd = json.loads(line)
+            op = cmd["op"]
+            if op == "join":
+                tasks.append(asyncio.create_task(self.join(cmd)))
+            elif op == "phase":
+                self.bytes, self.lags, self.counting = 0, [], True
+            elif op == "expect":
+                self.expect(int(cmd["id"]), str(cmd["key"]))
+            elif op == "end":
+                self.counting = False
+                self.stats()
+            elif op == "close":
+                await asyncio.gather(*(t.close() for t in self.tabs))
+                self.out(ev="closed")
+                break
+        tick.cancel()
+        for task in tasks:
+            task.cancel()
+
+
+def _p99(xs: list[float]) -> float:
+    ys = sorted(xs) or [0.0]
+    return ys[min(len(ys) - 1, int(0.99 * len(ys)))]
+
+
+def machine_busy_s() -> float:
+    """CPU seconds the whole machine has spent busy (all cores, every process)."""
+    t = psutil.cpu_times()
+    return float(sum(t) - t.idle - getattr(t, "iowait", 0.0))
+
+
+def set_fd_limit() -> None:
+    """Raise the open-files limit to its hard maximum (each viewer is a socket, in the
+    client and in the backend, which inherits the limit)."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft != hard:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+
+
+# --- the coordinator ---------------------------------------------------------------------------
+
+
+class Worker:
+    """A worker process (`--worker`) and the stream of its answers."""
+
+    def __init__(self, index: int, on_msg: Callable[[int, dict[str, Any]], None]):
+        self.index, self.on_msg = index, on_msg
+        self.proc: asyncio.subprocess.Process | None = None
+        self.reader: asyncio.Task[None] | None = None
+        self.ps: psutil.Process | None = None
+
+    async def start(self) -> None:
+        self.proc = await asyncio.create_subprocess_exec(
+            sys.executable,
+            WORKER_SCRIPT,
+            "--worker",
+            stdin=asyncio.subprocess.PIPE,
+            stdout=asyncio.subprocess.PIPE,
+            limit=2**24,
+        )
+        self.ps = psutil.Process(self.proc.pid)
+        self.reader = asyncio.create_task(self._read())
+
+    async def _read(self) -> None:
+        assert self.proc is not None and self.proc.stdout is not None
+        while line := await self.proc.stdout.readline():
+            self.on_msg(self.index, json.loads(line))
+
+    async def send(self, **cmd: Any) -> None:
+        assert self.proc is not None and self.proc.stdin is not None
+        self.proc.stdin.write((json.dumps(cmd) + "\n").encode())
+        await self.proc.stdin.drain()
+
+    def cpu_s(self) -> float:
+        try:
+            assert self.ps is not None
+            t = self.ps.cpu_times()
+            return float(t.user + t.system)
+        except psutil.Error:
+            return 0.0
+
+    async def stop(self) -> None:
+        if self.proc is None:
+            return
+        try:
+            await asyncio.wait_for(self.send(op="close"), 10)
+            await asyncio.wait_for(self.proc.wait(), 20)
+        except (TimeoutError, ConnectionError):
+            if self.proc.returncode is None:
+                self.proc.kill()
+            await self.proc.wait()
+        if self.reader is not None:
+            self.reader.cancel()
+
+
+@dataclasses.dataclass
+class Change:
+    cid: int
+    kind: str  # "entry", "heart", "comment"
+    key: str  # the fact a viewer has once it has the change
+    sent: float = 0.0
+    first: bool = False  # some viewer has it
+    seen_at: dict[int, float] = dataclasses.field(default_factory=dict)  # worker -> t
+    failed: str = ""  # the poster could not make it (e.g. no entry ready to heart)
+
+
 @dataclasses.dataclass
 class Result:
     viewers: int
     sent: int = 0
-    lat_ms: list[float] = dataclasses.field(default_factory=list)
-    missing: int = 0
+    lat_ms: dict[str, list[float]] = dataclasses.field(default_factory=dict)
+    lost: dict[str, int] = dataclasses.field(default_factory=dict)
+    absent: list[str] = dataclasses.field(default_factory=list)  # kinds no viewer ever had
     saturated: bool = False
+    why: str = ""
     cpu_pct: float = 0.0
-    client_cpu_pct: float = 0.0
-    rss_per_viewer_mb: float = 0.0
-    join_s: float = 0.0
+    client_cpu_pct: float = 0.0  # all worker processes (100% = one core)
+    client_cpu_max_pct: float = 0.0  # the busiest worker process
+    coordinator_cpu_pct: float = 0.0
+    other_cores: float = 0.0  # the rest of the machine's CPU use (other work), in cores
+    lag_p99_ms: float = 0.0  # worst worker's event-loop lag
+    lag_max_ms: float = 0.0
+    rss_per_viewer_mb: float = 0.0  # backend RSS growth over the join storm / N
+    rss_end_per_viewer_mb: float = 0.0  # the same at the end of the posting (and drain)
+    kb_per_viewer: float = 0.0
+    join_s: float | None = None
     join_ok: int = 0
-    load: float = 0.0  # the machine's 1-minute load average at the end of the run
+    join_cpu_pct: float = 0.0  # backend, while the join storm ran
+    join_client_max_pct: float = 0.0  # busiest client process, likewise
+    join_lag_p99_ms: float = 0.0  # worst client event-loop lag, likewise
+    dead: int = 0
+    load: float = 0.0  # the machine's 1-minute load average at the end of the posting
 
-    def pct(self, q: float) -> float:
-        if not self.lat_ms and not self.missing:
+    def measured(self) -> list[str]:
+        return [k for k in self.lat_ms.keys() | self.lost.keys() if k not in self.absent]
+
+    def pct(self, q: float, kind: str | None = None) -> float:
+        kinds = [kind] if kind else self.measured()
+        xs = sorted(x for k in kinds for x in self.lat_ms.get(k, []))
+        xs += [float("inf")] * sum(self.lost.get(k, 0) for k in kinds)
+        if not xs:
             return float("nan")
-        xs = sorted(self.lat_ms) + [float("inf")] * self.missing
         return xs[min(len(xs) - 1, max(0, round(q * len(xs)) - 1))]
+
+    def lost_total(self) -> int:
+        return sum(self.lost.get(k, 0) for k in self.measured())
+
+
+@dataclasses.dataclass
+class Setup:
+    """What the bench reads from a path's fresh demo database (the same for every run)."""
+
+    token: str  # jules's session
+    challenge_id: int
+    record_id: int
+    entries: dict[int, tuple[int, int, bool]]  # demo entries: hearts, comments, jules hearted
+    record_hearts: int
+
+
+class Poster:
+    """Signed-in jules: the tabs the changes are made from, and what each change should show.
+
+    Challenge page: a tab on /records/new?challenge=ID (the submission form) and one tab per
+    entry it hearts or comments on (the entry's page: the demo entries from the start, each
+    new entry once the form's redirect names it). Record page: a tab on the record."""
+
+    def __init__(self, url: str, page: str, setup: Setup):
+        self.url, self.page, self.setup = url, page, setup
+        self.vars = {SESSION_VAR: setup.token}
+        self.tabs: dict[int, Tab] = {}
+        self.ready: list[int] = []  # record tabs ready, oldest first
+        self.hearts = {rid: h for rid, (h, _c, _j) in setup.entries.items()}
+        self.comments = {rid: c for rid, (_h, c, _j) in setup.entries.items()}
+        self.hearted = {rid: j for rid, (_h, _c, j) in setup.entries.items()}
+        self.toggled: set[int] = set()
+        self.submit_tab: Tab | None = None
+        self.new_ids: asyncio.Queue[int] = asyncio.Queue()
+        self.http = httpx.AsyncClient(timeout=120)
+        self.tasks: set[asyncio.Task[Any]] = set()
+
+    async def _open(
+        self, path: str, query: dict[str, str], on_frame: Callable[[str, float], None] | None = None
+    ) -> Tab:
+        hydrated = asyncio.Event()
+
+        def frame(text: str, now: float) -> None:
+            if '"is_hydrated_rx_state_":true' in text:
+                hydrated.set()
+            if on_frame is not None:
+                on_frame(text, now)
+
+        tab = Tab(self.url, router_data(path, query), frame, self.vars)
+        await tab.connect()
+        await asyncio.wait_for(hydrated.wait(), 120)
+        return tab
+
+    async def open_record(self, rid: int) -> None:
+        self.tabs[rid] = await self._open(f"/records/{rid}", {"id": str(rid)})
+        self.ready.append(rid)
+
+    async def start(self) -> None:
+        if self.page == "record":
+            await self.open_record(self.setup.record_id)
+            return
+        cid = self.setup.challenge_id
+
+        def redirects(text: str, _now: float) -> None:
+            for m in re.finditer(r'"_redirect".*?"path":\s*"/records/(\d+)"', text):
+                self.new_ids.put_nowait(int(m.group(1)))
+
+        self.submit_tab = await self._open("/records/new", {"challenge": str(cid)}, redirects)
+        await asyncio.gather(*(self.open_record(rid) for rid in sorted(self.setup.entries)))
+
+    def spawn(self, ch: Change, make: Callable[[Change], Any]) -> None:
+        """Make change `ch` in the background (the schedule never waits for the server)."""
+
+        async def guarded() -> None:
+            try:
+                await make(ch)
+            except Exception as err:
+                ch.failed = f"{ch.kind} not made: {err!r}"[:300]
+
+        task = asyncio.ensure_future(guarded())
+        self.tasks.add(task)
+        task.add_done_callback(self.tasks.discard)
+
+    def plan(self, kind: str, tag: str, i: int) -> tuple[str, Callable[[Change], Any]] | None:
+        """The fact change `i` of `kind` will show, and how to make it; None if it cannot be
+        made now (no entry tab ready to heart)."""
+        if kind == "entry":
+            title = f"{BENCH_MARK}{tag} entry {i}"
+            return f"s:{title}", lambda ch: self._submit(ch, title)
+        if kind == "heart":
+            left = [rid for rid in self.ready if rid not in self.toggled]
+            if not left:
+                return None
+            rid = left[-1]  # the newest entry: on the first page of every viewer
+            self.toggled.add(rid)
+            on = not self.hearted.get(rid, False)
+            n = self.hearts.get(rid, 0) + (1 if on else -1)
+            self.hearts[rid], self.hearted[rid] = n, on
+            return f"h:{rid}:{n}", lambda ch: self._send(ch, rid, TOGGLE_HEART, {})
+        body = f"{BENCH_MARK}{tag} comment {i}"
+        if self.page == "record":
+            rid = self.setup.record_id
+            return f"s:{body}", lambda ch: self._send(ch, rid, ADD_COMMENT, comment_form(body))
+        rid = self.ready[-1]
+        self.comments[rid] = self.comments.get(rid, 0) + 1
+        key = f"c:{rid}:{self.comments[rid]}"
+        return key, lambda ch: self._send(ch, rid, ADD_COMMENT, comment_form(body))
+
+    async def _send(self, ch: Change, rid: int, handler: str, payload: dict[str, Any]) -> None:
+        ch.sent = time.monotonic()
+        await self.tabs[rid].send(handler, payload)
+
+    async def _submit(self, ch: Change, title: str) -> None:
+        """A new text entry, posted as the browser posts the upload form (no file)."""
+        assert self.submit_tab is not None
+        form = {
+            "form_data": {
+                "__reflex_form_data__": [
+                    ["kind", "text"],
+                    ["title", title],
+                    ["body", f"Written by the rooms bench ({title})."],
+                    ["description", ""],
+                    ["tags", ""],
+                ]
+            }
+        }
+        ch.sent = time.monotonic()
+        resp = await self.http.post(
+            f"{self.url}/_upload",
+            headers={"reflex-client-token": self.submit_tab.token, "reflex-event-handler": SUBMIT},
+            files={"__reflex_event_args": (None, json.dumps(form))},
+        )
+        refused = re.search(r'"error_rx_state_":\s*"([^"]+)"', resp.text)
+        if resp.status_code != 200 or refused:
+            ch.failed = f"submit refused: HTTP {resp.status_code} {resp.text[:200]}"
+            return
+        try:  # the entry is made; its page's tab is for the hearts and comments to come
+            rid = await asyncio.wait_for(self.new_ids.get(), 60)
+            self.hearts[rid], self.comments[rid], self.hearted[rid] = 0, 0, False
+            await self.open_record(rid)
+        except Exception as err:
+            print(f"  could not open the new entry's page ({title}): {err!r}", flush=True)
+
+    async def close(self) -> None:
+        for task in list(self.tasks):
+            task.cancel()
+        tabs = [*self.tabs.values(), *([self.submit_tab] if self.submit_tab else [])]
+        await asyncio.gather(*(t.close() for t in tabs))
+        await self.http.aclose()
+
+
+def comment_form(body: str) -> dict[str, Any]:
+    return {"form_data": {"__reflex_form_data__": [["body", body], ["field_comment", body]]}}
 
 
 class Bench:
-    def __init__(self, app: LiveApp, path: str, rid: int, token: str):
-        self.app, self.path, self.rid, self.token = app, path, rid, token
-        self.url = app.url
-        self.sent_at: dict[str, float] = {}
-        self.pending: dict[str, set[int]] = {}
-        self.done_at: dict[str, float] = {}
-        self.viewer_ids: set[int] = set()
-        self.drained = asyncio.Event()
+    """One path's app, measured: `run(n)` is one run of one point."""
 
-    def seen(self, viewer: Viewer, body: str, now: float) -> None:
-        waiting = self.pending.get(body)
-        if waiting is None or id(viewer) not in waiting:
-            return
-        waiting.discard(id(viewer))
-        if not waiting:
-            self.done_at[body] = now
-            del self.pending[body]
-            if not self.pending:
-                self.drained.set()
+    def __init__(self, app: Any, path: str, page: str, setup: Setup, procs: int):
+        self.app, self.path, self.page, self.setup, self.procs = app, path, page, setup, procs
+        self.changes: dict[int, Change] = {}
+        self.workers: list[Worker] = []
+        self.joined: list[dict[str, Any]] = []
+        self.stats: list[dict[str, Any]] = []
+        self.got = asyncio.Event()  # any answer arrived
 
+    # backend process tree, read from /proc by psutil
     def tree(self) -> list[psutil.Process]:
         assert self.app.proc is not None
         top = psutil.Process(self.app.proc.pid)
@@ -266,111 +813,216 @@ class Bench:
                 pass
         return total / 2**20
 
-    async def run(self, n: int, seconds: float, tag: str) -> Result:
+    def on_msg(self, w: int, msg: dict[str, Any]) -> None:
+        ev = msg.get("ev")
+        if ev == "joined":
+            self.joined.append(msg)
+        elif ev == "stats":
+            self.stats.append(msg)
+        elif ev in ("first", "seen", "lost"):
+            ch = self.changes.get(int(msg["id"]))
+            if ch is not None:
+                if ev == "first":
+                    ch.first = True
+                elif ev == "seen":
+                    ch.seen_at[w] = float(msg["t"])
+                else:  # every viewer of that worker that lacked it died
+                    ch.failed = f"every viewer of client process {w} lacking it disconnected"
+        self.got.set()
+
+    async def _until(self, cond: Callable[[], bool], within: float) -> bool:
+        end = time.monotonic() + max(0.0, within)
+        while not cond():
+            left = end - time.monotonic()
+            if left <= 0:
+                return False
+            self.got.clear()
+            try:
+                await asyncio.wait_for(self.got.wait(), min(left, 0.5))
+            except TimeoutError:
+                pass
+        return True
+
+    def done(self, ch: Change) -> bool:
+        return len(ch.seen_at) == len(self.workers) or bool(ch.failed)
+
+    async def run(self, n: int, seconds: float, tag: str, cap: float, join_cap: float) -> Result:
         res = Result(viewers=n)
-        clean_comments(self.app, self.rid)
+        deadline = time.monotonic() + cap
+        self.changes, self.joined, self.stats = {}, [], []
+        k = max(1, min(self.procs, n))
+        self.workers = [Worker(i, self.on_msg) for i in range(k)]
+        await asyncio.gather(*(w.start() for w in self.workers))
+        poster = Poster(self.app.url, self.page, self.setup)
+        try:
+            await self._run(res, poster, n, seconds, tag, deadline, join_cap)
+        finally:
+            await poster.close()
+            await asyncio.gather(*(w.stop() for w in self.workers))
+        return res
+
+    async def _run(
+        self,
+        res: Result,
+        poster: Poster,
+        n: int,
+        seconds: float,
+        tag: str,
+        deadline: float,
+        join_cap: float,
+    ) -> None:
+        if self.page == "challenge":
+            cid = self.setup.challenge_id
+            route = router_data(f"/challenges/{cid}", {"id": str(cid)})
+            cur_var, cur_value = "entry_count", len(self.setup.entries)
+        else:
+            rid = self.setup.record_id
+            route = router_data(f"/records/{rid}", {"id": str(rid)})
+            cur_var, cur_value = "hearts", self.setup.record_hearts
         rss0 = self.rss_mb()
-        viewers = [Viewer(self) for _ in range(n)]
-        self.viewer_ids = {id(v) for v in viewers}
+        shares = [
+            n // len(self.workers) + (1 if i < n % len(self.workers) else 0)
+            for i in range(len(self.workers))
+        ]
         # Join storm: every viewer connects at once.
         t0 = time.monotonic()
-        outcomes = await asyncio.gather(*(v.connect() for v in viewers), return_exceptions=True)
-        live = [v for v, o in zip(viewers, outcomes, strict=True) if not isinstance(o, Exception)]
-        failed = [o for o in outcomes if isinstance(o, Exception)]
+        cpu0, wcpu0 = self.cpu_s(), [w.cpu_s() for w in self.workers]
+        cap = min(join_cap, deadline - t0)
+        await asyncio.gather(
+            *(
+                w.send(
+                    op="join",
+                    url=self.app.url,
+                    route=route,
+                    n=share,
+                    room_state=ROOM_STATE[(self.page, self.path)],
+                    cur_var=cur_var,
+                    cur_value=cur_value,
+                    cap=cap,
+                )
+                for w, share in zip(self.workers, shares, strict=True)
+            )
+        )
+        await self._until(lambda: len(self.joined) == len(self.workers), cap + 30)
+        res.join_ok = sum(int(j["current"]) for j in self.joined)
+        wall = max(1e-3, time.monotonic() - t0)
+        res.join_cpu_pct = 100 * (self.cpu_s() - cpu0) / wall
+        res.join_client_max_pct = max(
+            (100 * (w.cpu_s() - c0) / wall for w, c0 in zip(self.workers, wcpu0, strict=True)),
+            default=0.0,
+        )
+        res.join_lag_p99_ms = max((float(j.get("lag_p99_ms", 0.0)) for j in self.joined), default=0)
+        failed = sum(int(j["failed"]) for j in self.joined)
         if failed:
-            print(f"  {len(failed)} viewer(s) could not connect: {failed[0]!r}", flush=True)
-        if not live:
-            raise RuntimeError("no viewer could connect")
-
-        async def ready(v: Viewer) -> None:
-            await v.hydrated.wait()
-            await v.current.wait()
-
-        _done, _ = await asyncio.wait([asyncio.ensure_future(ready(v)) for v in live], timeout=60)
-        res.join_s = time.monotonic() - t0
-        res.join_ok = sum(1 for v in live if v.hydrated.is_set() and v.current.is_set())
+            print(f"  {failed} viewer(s) could not connect: {self.joined[0]['error']}", flush=True)
+        times = [j["t_all"] for j in self.joined]
+        # Backend memory per viewer: its growth over the join storm (before the poster's
+        # tabs open), divided by the viewers.
+        res.rss_per_viewer_mb = max(0.0, self.rss_mb() - rss0) / max(1, n)
+        if len(times) == len(self.workers) and all(t is not None for t in times):
+            res.join_s = max(times) - t0
+        else:
+            res.saturated = True
+            res.why = f"join storm: {res.join_ok}/{n} current within {cap:.0f} s"
+            res.load = os.getloadavg()[0]
+            return
         await asyncio.sleep(1.0)
-        poster = Viewer(self, {f"{AUTH_STATE}.session_token_rx_state_": self.token})
-        await poster.connect()
-        await asyncio.wait_for(poster.hydrated.wait(), 60)
+        await asyncio.wait_for(poster.start(), 120)
         await asyncio.sleep(0.5)
-        ids = {id(v) for v in live}
+        await self._post(res, poster, seconds, tag, deadline)
+        res.rss_end_per_viewer_mb = max(0.0, self.rss_mb() - rss0) / max(1, n)
+
+    async def _post(
+        self, res: Result, poster: Poster, seconds: float, tag: str, deadline: float
+    ) -> None:
         me = psutil.Process()
+        await asyncio.gather(*(w.send(op="phase") for w in self.workers))
         cpu0, mine0, w0 = self.cpu_s(), me.cpu_times(), time.monotonic()
+        busy0 = machine_busy_s()
+        wcpu0 = [w.cpu_s() for w in self.workers]
+        cycle = CYCLE[self.page]
         i = 0
         next_at = time.monotonic()
-        end = next_at + seconds
+        end = min(next_at + seconds, deadline)
         while time.monotonic() < end:
-            body = f"bench {tag} #{i}"
-            self.pending[body] = set(ids)
-            self.sent_at[body] = time.monotonic()
-            await poster.send(PATHS[self.path].add_comment, {"form_data": form(body)})
+            kind = cycle[i % len(cycle)]
+            planned = poster.plan(kind, tag, i)
+            if planned is None and kind == "heart":  # no entry ready to heart yet: a comment
+                kind, planned = "comment", poster.plan("comment", tag, i)
+            assert planned is not None
+            key, make = planned
+            ch = Change(i, kind, key, sent=time.monotonic())
+            self.changes[i] = ch
+            await asyncio.gather(*(w.send(op="expect", id=i, key=key) for w in self.workers))
+            poster.spawn(ch, make)
             i += 1
-            oldest = min((self.sent_at[b] for b in self.pending), default=None)
-            if oldest is not None and time.monotonic() - oldest > SATURATED_S:
-                late = sum(
-                    1 for b in self.pending if time.monotonic() - self.sent_at[b] > SATURATED_S
-                )
-                if late >= max(1, 0.05 * i):
-                    res.saturated = True
-                    break
+            if self._saturated(i):
+                res.saturated, res.why = True, "changes not seen by every viewer within 10 s"
+                break
             next_at += 1 / RATE
             await asyncio.sleep(max(0.0, next_at - time.monotonic()))
         res.sent = i
         res.load = os.getloadavg()[0]
-        # Drain: wait for the last changes (up to the saturation limit).
-        drain_end = time.monotonic() + SATURATED_S
-        self.drained.clear()
-        if self.pending:
-            try:
-                await asyncio.wait_for(self.drained.wait(), drain_end - time.monotonic())
-            except TimeoutError:
-                pass
+        # Drain: wait for the last changes (up to the saturation limit or the cap).
+        await self._until(
+            lambda: all(self.done(c) for c in self.changes.values()),
+            min(SATURATED_S, deadline - time.monotonic()),
+        )
         wall = time.monotonic() - w0
         res.cpu_pct = 100 * (self.cpu_s() - cpu0) / wall
         mine1 = me.cpu_times()
-        res.client_cpu_pct = 100 * (mine1.user + mine1.system - mine0.user - mine0.system) / wall
-        res.rss_per_viewer_mb = max(0.0, self.rss_mb() - rss0) / max(1, n)
-        mine = [b for b in self.sent_at if b.startswith(f"bench {tag} ")]
-        for b in mine:
-            if b in self.done_at:
-                res.lat_ms.append((self.done_at[b] - self.sent_at[b]) * 1000)
-            else:
-                res.missing += 1
-        if res.pct(0.95) > SATURATED_S * 1000:
-            res.saturated = True
-        self.pending.clear()
-        await asyncio.gather(poster.close(), *(v.close() for v in viewers))
-        await asyncio.sleep(2.0)
-        return res
-
-
-def form(body: str) -> dict[str, Any]:
-    return {"__reflex_form_data__": [["body", body], ["field_comment", body]]}
-
-
-def db_path(app: LiveApp) -> Path:
-    return app.workdir / "data" / "e2e.db"
-
-
-def record_id(app: LiveApp) -> int:
-    with sqlite3.connect(db_path(app)) as db:
-        row = db.execute("SELECT id FROM records WHERE title = ?", (RECORD_TITLE,)).fetchone()
-    return int(row[0])
-
-
-def clean_comments(app: LiveApp, rid: int) -> None:
-    """Drop earlier runs' comments: the old path lists the oldest 200 comments only."""
-    with sqlite3.connect(db_path(app), timeout=30) as db:
-        db.execute("DELETE FROM comments WHERE body LIKE 'bench %'")
-        db.execute(
-            "UPDATE records SET comment_count = "
-            "(SELECT count(*) FROM comments WHERE record_id = ?) WHERE id = ?",
-            (rid, rid),
+        res.coordinator_cpu_pct = (
+            100 * (mine1.user + mine1.system - mine0.user - mine0.system) / wall
         )
+        wcpu = [100 * (w.cpu_s() - c0) / wall for w, c0 in zip(self.workers, wcpu0, strict=True)]
+        res.client_cpu_pct, res.client_cpu_max_pct = sum(wcpu), max(wcpu)
+        ours = res.cpu_pct + res.client_cpu_pct + res.coordinator_cpu_pct
+        res.other_cores = max(0.0, (machine_busy_s() - busy0) / wall - ours / 100)
+        await asyncio.gather(*(w.send(op="end") for w in self.workers))
+        await self._until(lambda: len(self.stats) == len(self.workers), 30)
+        live = sum(int(s["live"]) for s in self.stats)
+        res.dead = sum(int(s["dead"]) for s in self.stats)
+        res.kb_per_viewer = sum(int(s["bytes"]) for s in self.stats) / 1024 / max(1, live)
+        res.lag_p99_ms = max((float(s["lag_p99_ms"]) for s in self.stats), default=0.0)
+        res.lag_max_ms = max((float(s["lag_max_ms"]) for s in self.stats), default=0.0)
+        firsts: dict[str, bool] = {}
+        for ch in self.changes.values():
+            firsts[ch.kind] = firsts.get(ch.kind, False) or ch.first or bool(ch.seen_at)
+            if ch.failed:
+                print(f"  change {ch.cid} ({ch.kind}) lost: {ch.failed}", flush=True)
+                res.lost[ch.kind] = res.lost.get(ch.kind, 0) + 1
+            elif self.done(ch):
+                ms = (max(ch.seen_at.values()) - ch.sent) * 1000
+                res.lat_ms.setdefault(ch.kind, []).append(max(0.0, ms))
+            else:
+                res.lost[ch.kind] = res.lost.get(ch.kind, 0) + 1
+        res.absent = sorted(k for k, seen in firsts.items() if not seen)
+        if res.pct(0.95) > SATURATED_S * 1000 and not res.saturated:
+            res.saturated, res.why = True, "p95 over 10 s"
+        if time.monotonic() >= deadline and not res.saturated:
+            res.saturated, res.why = True, "stopped at the time cap"
+
+    def _saturated(self, sent: int) -> bool:
+        """Too many changes still unseen 10 s after they were sent (kinds no viewer has seen
+        at all, i.e. not shown by this page, do not count unless nothing was ever seen)."""
+        now = time.monotonic()
+        shown = {c.kind for c in self.changes.values() if c.first or c.seen_at}
+        late = [
+            c
+            for c in self.changes.values()
+            if not self.done(c) and now - c.sent > SATURATED_S and (c.kind in shown or not shown)
+        ]
+        return len(late) >= max(1, 0.05 * sent)
 
 
-def sign_in_token(app: LiveApp) -> str:
+# --- set-up: the app, its database, the poster's session ---------------------------------------
+
+
+def db_path(app: Any) -> Path:
+    return Path(app.workdir) / "data" / "e2e.db"
+
+
+def sign_in_token(app: Any) -> str:
     """Open a session for the poster the way the sign-in handler does (accounts.sign_in)."""
     code = (
         "from hitrec_app.db import session_scope\n"
@@ -390,63 +1042,60 @@ def sign_in_token(app: LiveApp) -> str:
     return out.stdout.strip().splitlines()[-1]
 
 
-def machine() -> str:
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
-    return (
-        f"{cpu}, {os.cpu_count()} CPUs, load average {load}, Python {platform.python_version()}, "
-        f"{platform.system()} {platform.release()}"
-    )
+def read_setup(db: Path, token: str) -> Setup:
+    with sqlite3.connect(db) as con:
+        (cid,) = con.execute(
+            "SELECT id FROM challenges WHERE title = ?", (CHALLENGE_TITLE,)
+        ).fetchone()
+        rid, record_hearts = con.execute(
+            "SELECT id, heart_count FROM records WHERE title = ?", (RECORD_TITLE,)
+        ).fetchone()
+        mine = {
+            r
+            for (r,) in con.execute(
+                "SELECT h.record_id FROM hearts h JOIN users u ON u.id = h.user_id "
+                "WHERE u.username = ?",
+                (POSTER,),
+            )
+        }
+        entries = {
+            int(r): (int(h), int(c), r in mine)
+            for r, h, c in con.execute(
+                "SELECT id, heart_count, comment_count FROM records "
+                "WHERE challenge_id = ? AND withdrawn_at IS NULL",
+                (cid,),
+            )
+        }
+    return Setup(token, int(cid), int(rid), entries, int(record_hearts))
 
 
-def commit(tree: Path = ROOT) -> str:
-    try:
-        out = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"],  # noqa: S607
-            cwd=tree,
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-        return out.stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        return "unknown"
+@dataclasses.dataclass
+class Target:
+    """One path's app: its own source tree, data folder (a pristine copy of the demo database
+    with the poster's session, restored before every run) and backend."""
 
+    path: str
+    app: Any  # tests.e2e.live_app.LiveApp
+    setup: Setup | None = None
+    bench: Bench | None = None
 
-def fmt_ms(x: float) -> str:
-    if x == float("inf"):
-        return "lost"
-    return f"{x / 1000:.1f} s" if x >= 1000 else f"{x:.0f} ms"
+    def pristine(self) -> Path:
+        return db_path(self.app).with_suffix(".pristine")
 
+    def prepare(self, page: str, procs: int) -> None:
+        db = db_path(self.app)
+        token = sign_in_token(self.app)
+        with sqlite3.connect(db) as con:
+            con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        shutil.copyfile(db, self.pristine())
+        self.setup = read_setup(db, token)
+        self.bench = Bench(self.app, self.path, page, self.setup, procs)
 
-def row(path: str, r: Result, runs: list[Result]) -> str:
-    state = "SATURATED" if r.saturated else "ok"
-    return (
-        f"| {path} | {r.viewers} | {len(runs)} | {fmt_ms(r.pct(0.5))} | {fmt_ms(r.pct(0.95))} | "
-        f"{fmt_ms(r.pct(0.99))} | {fmt_ms(r.pct(1.0))} | {r.sent} ({r.missing} not seen by all) | "
-        f"{r.cpu_pct:.0f}% | {r.rss_per_viewer_mb:.2f} MB | {r.join_s:.1f} s ({r.join_ok}/"
-        f"{r.viewers}) | {r.load:.1f} | {state} |"
-    )
-
-
-def write_doc(section: str) -> None:
-    path = ROOT / "docs" / "benchmarks.md"
-    text = path.read_text() if path.exists() else "# Benchmarks\n"
-    heading = "## Live rooms"
-    if heading in text:
-        start = text.index(heading)
-        nxt = text.find("\n## ", start + len(heading))
-        text = text[:start] + section + (text[nxt + 1 :] if nxt != -1 else "")
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    path.write_text(text.rstrip("\n") + "\n")
+    def restore(self) -> None:
+        db = db_path(self.app)
+        for extra in (db.with_name(db.name + "-wal"), db.with_name(db.name + "-shm")):
+            extra.unlink(missing_ok=True)
+        shutil.copyfile(self.pristine(), db)
 
 
 def old_tree(tree: Path) -> Path:
@@ -463,61 +1112,238 @@ def old_tree(tree: Path) -> Path:
     return tree
 
 
-@dataclasses.dataclass
-class Target:
-    """One path's app: its own source tree, data folder and backend."""
-
-    path: str
-    app: LiveApp
-    bench: Bench | None = None
+# --- reporting ---------------------------------------------------------------------------------
 
 
-async def bench_all(args: argparse.Namespace, targets: list[Target]) -> list[str]:
-    lines: list[str] = []
-    paths = [t.path for t in targets]
-    results: dict[tuple[str, int], list[Result]] = {}
-    for n in [int(x) for x in args.viewers.split(",")]:
-        done: set[str] = set()  # paths whose point saturated: more runs only load the machine
-        for k in range(args.runs):
-            # OLD and NEW back to back for each run, each on a freshly started backend (the
-            # old path never drops a closed tab from a room: SharedState's `_linked_from`),
-            # only one backend up at a time.
-            for t in targets:
-                if t.path in done:
-                    continue
-                t0 = time.monotonic()
-                await asyncio.to_thread(t.app.start)
-                print(f"  {t.path}: app up in {time.monotonic() - t0:.0f} s", flush=True)
-                try:
-                    if t.bench is None:
-                        rid = record_id(t.app)
-                        t.bench = Bench(t.app, t.path, rid, sign_in_token(t.app))
-                    r = await t.bench.run(n, args.seconds, f"{t.path}-{n}-{k}")
-                finally:
-                    await asyncio.to_thread(t.app.stop)
-                results.setdefault((t.path, n), []).append(r)
-                RUN_LINES.append(
-                    f"{t.path} N={n} run {k + 1}: p50 {fmt_ms(r.pct(0.5))} p95 "
-                    f"{fmt_ms(r.pct(0.95))} p99 {fmt_ms(r.pct(0.99))} max {fmt_ms(r.pct(1))} "
-                    f"sent {r.sent} lost {r.missing} cpu {r.cpu_pct:.0f}% "
-                    f"(bench client {r.client_cpu_pct:.0f}%) rss/viewer "
-                    f"{r.rss_per_viewer_mb:.2f} MB join {r.join_s:.1f} s "
-                    f"({r.join_ok}/{n}) load {r.load:.1f}{' SATURATED' if r.saturated else ''}",
-                )
-                print(RUN_LINES[-1], flush=True)
-                if r.saturated:
-                    done.add(t.path)
-        for path in paths:
-            runs = results.get((path, n), [])
-            if runs:
-                ranked = sorted(runs, key=lambda r: r.pct(0.95))
-                lines.append(row(path, ranked[len(ranked) // 2], runs))
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
+    ram = psutil.virtual_memory().total / 2**30
+    return (
+        f"{cpu}, {os.cpu_count()} CPUs, {ram:.0f} GiB RAM, load average {load}, "
+        f"Python {platform.python_version()}, {platform.system()} {platform.release()}"
+    )
+
+
+def commit(tree: Path = ROOT) -> str:
+    def git(*args: str) -> str:
+        return subprocess.run(  # noqa: S603  (git with our own arguments)
+            ["git", *args],  # noqa: S607
+            cwd=tree,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+
+    try:
+        dirty = git("status", "--porcelain", "--untracked-files=no", "--", "hitrec_app")
+        return git("rev-parse", "--short", "HEAD") + (" + uncommitted changes" if dirty else "")
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+
+
+def fmt_ms(x: float) -> str:
+    if x != x:  # nan: nothing measured
+        return "-"
+    if x == float("inf"):
+        return "lost"
+    return f"{x / 1000:.1f} s" if x >= 1000 else f"{x:.0f} ms"
+
+
+def kinds_p95(r: Result, page: str) -> str:
+    parts = []
+    for kind in CYCLE[page]:
+        if kind in r.absent:
+            parts.append(f"{kind} not shown")
+        elif kind in r.lat_ms or kind in r.lost:
+            parts.append(f"{kind} {fmt_ms(r.pct(0.95, kind))}")
+    return ", ".join(parts)
+
+
+def join_text(r: Result) -> str:
+    when = f"{r.join_s:.1f} s" if r.join_s is not None else "not all"
+    return f"{when} ({r.join_ok}/{r.viewers})"
+
+
+def run_line(path: str, n: int, k: int, r: Result, page: str) -> str:
+    state = f" SATURATED ({r.why})" if r.saturated else ""
+    return (
+        f"{path} N={n} run {k}: p50 {fmt_ms(r.pct(0.5))} p95 {fmt_ms(r.pct(0.95))} p99 "
+        f"{fmt_ms(r.pct(0.99))} max {fmt_ms(r.pct(1))} [p95 {kinds_p95(r, page)}] sent {r.sent} "
+        f"lost {r.lost_total()} backend cpu {r.cpu_pct:.0f}% rss/viewer "
+        f"{r.rss_per_viewer_mb:.2f} MB (after posting {r.rss_end_per_viewer_mb:.2f} MB) "
+        f"{r.kb_per_viewer:.0f} KB/viewer join {join_text(r)} "
+        f"(backend cpu {r.join_cpu_pct:.0f}%, busiest client process {r.join_client_max_pct:.0f}%, "
+        f"client loop lag p99 {r.join_lag_p99_ms:.0f} ms) "
+        f"client cpu {r.client_cpu_pct:.0f}% (busiest process {r.client_cpu_max_pct:.0f}%, "
+        f"coordinator {r.coordinator_cpu_pct:.0f}%) loop lag p99 {r.lag_p99_ms:.0f} ms max "
+        f"{r.lag_max_ms:.0f} ms{f' dead {r.dead}' if r.dead else ''} other work {r.other_cores:.1f} cores load {r.load:.1f}{state}"
+    )
+
+
+HEADER = (
+    "| path | viewers | runs | p50 | p95 | p99 | max | p95 by kind | changes sent (lost) | "
+    "backend CPU | RSS / viewer | KB / viewer | join storm (current) | client CPU, all / "
+    "busiest process | client loop lag p99 | other work (cores) | load | |"
+)
+
+
+def table_row(path: str, r: Result, runs: list[Result], page: str) -> str:
+    state = f"SATURATED: {r.why}" if r.saturated else "ok"
+    return (
+        f"| {path} | {r.viewers} | {len(runs)} | {fmt_ms(r.pct(0.5))} | {fmt_ms(r.pct(0.95))} | "
+        f"{fmt_ms(r.pct(0.99))} | {fmt_ms(r.pct(1.0))} | {kinds_p95(r, page)} | {r.sent} "
+        f"({r.lost_total()}) | {r.cpu_pct:.0f}% | {r.rss_per_viewer_mb:.2f} MB | "
+        f"{r.kb_per_viewer:.0f} | {join_text(r)} | {r.client_cpu_pct:.0f}% / "
+        f"{r.client_cpu_max_pct:.0f}% | {r.lag_p99_ms:.0f} ms | {r.other_cores:.1f} | "
+        f"{r.load:.1f} | {state} |"
+    )
+
+
+def median_run(runs: list[Result]) -> Result:
+    """The median run by p95 (a lost change counts as infinitely late)."""
+    ranked = sorted(runs, key=lambda r: r.pct(0.95) if r.pct(0.95) == r.pct(0.95) else 0.0)
+    return ranked[len(ranked) // 2]
+
+
+def verdicts(medians: dict[tuple[str, int], Result]) -> list[str]:
+    """The budgets, read off the NEW path's median runs."""
+
+    def p95(n: int, budget: float) -> str:
+        r = medians.get(("new", n))
+        if r is None:
+            return f"{n} viewers p95 <= {budget:.0f} ms: not measured"
+        ok = r.pct(0.95) <= budget and not r.saturated
+        return f"{n} viewers p95 <= {budget:.0f} ms: {fmt_ms(r.pct(0.95))}, {'met' if ok else 'MISSED'}"
+
+    lines = [p95(200, 100), p95(1000, 250)]
+    r = medians.get(("new", 1000))
+    if r is None:
+        lines.append("join storm of 1,000 within 10 s: not measured")
+    else:
+        ok = r.join_s is not None and r.join_s <= 10
+        lines.append(
+            f"join storm of 1,000 within 10 s: {join_text(r)}, {'met' if ok else 'MISSED'}"
+        )
+    # Memory per viewer at the largest N measured: at small N the backend's fixed growth
+    # (the first connections, caches) divided by few viewers says little.
+    mem = [(n, r.rss_per_viewer_mb) for (p, n), r in medians.items() if p == "new"]
+    if mem:
+        top_n, top = max(mem)
+        lines.append(
+            f"<= 0.5 MB backend memory per viewer: {top:.2f} MB at N={top_n}, "
+            f"{'met' if top <= 0.5 else 'MISSED'}"
+        )
     return lines
 
 
+def client_note(runs: list[tuple[str, int, Result]]) -> str:
+    """Whether the bench client could have set the figures, worst over every run: a client
+    process near a full core would read its frames late (client-bound); a late event loop
+    with the client's processes NOT busy means they waited for a CPU (the machine was
+    oversubscribed: the backend, the client and any other work wanted more than 2 cores)."""
+    if not runs:
+        return ""
+    cpu = max(max(r.client_cpu_max_pct, r.join_client_max_pct) for _p, _n, r in runs)
+    lag = max(max(r.lag_p99_ms, r.join_lag_p99_ms) for _p, _n, r in runs)
+    other = max(r.other_cores for _p, _n, r in runs)
+    bound = [
+        f"{p} N={n}" for p, n, r in runs if max(r.client_cpu_max_pct, r.join_client_max_pct) > 80
+    ]
+    waited = [
+        f"{p} N={n}"
+        for p, n, r in runs
+        if max(r.client_cpu_max_pct, r.join_client_max_pct) <= 80
+        and max(r.lag_p99_ms, r.join_lag_p99_ms) > 20
+    ]
+    parts = [
+        f"Client check (join storms and posting phases): the busiest client process used at "
+        f"most {cpu:.0f}% of a core, its event-loop lag p99 (a 20 ms ticker waking late) was "
+        f"at most {lag:.0f} ms, and other work on the machine took up to {other:.1f} cores "
+        "during a posting phase."
+    ]
+    if not bound and not waited:
+        parts.append(
+            "So the client was NOT the bottleneck: no client process near a full core and "
+            "frames read within 20 ms (p99) of arriving."
+        )
+    if bound:
+        parts.append(f"CLIENT-BOUND (a client process above 80% of a core): {', '.join(bound)}.")
+    if waited:
+        parts.append(
+            "Client loop late while its processes were not busy (they waited for a CPU: the "
+            f"machine was oversubscribed), figures pessimistic by up to the lag: {', '.join(waited)}."
+        )
+    return " ".join(parts)
+
+
+def write_doc(heading: str, section: str) -> None:
+    """Replace the section under `heading` (an exact heading line) in docs/benchmarks.md."""
+    path = ROOT / "docs" / "benchmarks.md"
+    text = path.read_text() if path.exists() else "# Benchmarks\n"
+    lines = text.split("\n")
+    if heading in lines:
+        start = lines.index(heading)
+        end = next(
+            (i for i in range(start + 1, len(lines)) if lines[i].startswith("## ")), len(lines)
+        )
+        lines[start:end] = [*section.rstrip("\n").split("\n"), ""]
+        text = "\n".join(lines)
+    else:
+        text = text.rstrip("\n") + "\n\n" + section
+    path.write_text(text.rstrip("\n") + "\n")
+
+
+# --- the matrix --------------------------------------------------------------------------------
+
+
+async def bench_all(
+    args: argparse.Namespace, targets: list[Target]
+) -> tuple[dict[tuple[str, int], list[Result]], list[str], list[tuple[str, int, Result]]]:
+    results: dict[tuple[str, int], list[Result]] = {}
+    lines: list[str] = []
+    every: list[tuple[str, int, Result]] = []
+    for n in [int(x) for x in args.viewers.split(",")]:
+        done: set[str] = set()  # paths whose point saturated: more runs only load the machine
+        for k in range(args.runs):
+            # OLD and NEW back to back for each run, each on a freshly started backend over a
+            # fresh copy of the database (the old path never drops a closed tab from a room:
+            # SharedState's `_linked_from`), only one backend up at a time.
+            for t in targets:
+                if t.path in done:
+                    continue
+                t.restore()
+                t0 = time.monotonic()
+                await asyncio.to_thread(t.app.start)
+                print(f"  {t.path}: app up in {time.monotonic() - t0:.0f} s", flush=True)
+                cap = args.old_cap if t.path == "old" else args.new_cap
+                try:
+                    assert t.bench is not None
+                    r = await t.bench.run(n, args.seconds, f"{t.path}-{n}-{k}", cap, args.join_cap)
+                finally:
+                    await asyncio.to_thread(t.app.stop)
+                results.setdefault((t.path, n), []).append(r)
+                every.append((t.path, n, r))
+                lines.append(run_line(t.path, n, k + 1, r, args.page))
+                print(lines[-1], f"({time.monotonic() - t0:.0f} s with start and stop)", flush=True)
+                if r.saturated:
+                    done.add(t.path)
+    return results, lines, every
+
+
 def main() -> int:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--viewers", default="50,200", help="comma-separated N, e.g. 50,200,500")
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--page", choices=("challenge", "record"), default="challenge")
+    parser.add_argument(
+        "--viewers", default="50,200", help="comma-separated N, e.g. 50,200,500,1000"
+    )
     parser.add_argument("--seconds", type=float, default=20.0, help="posting time per run")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument(
@@ -532,86 +1358,146 @@ def main() -> int:
         help=f"the OLD code's tree (env ROOMS_BENCH_OLD_TREE; made as a git worktree at "
         f"{OLD_COMMIT} if missing)",
     )
-    parser.add_argument("--no-write", action="store_true")
+    parser.add_argument("--client-procs", type=int, default=2, help="viewer worker processes")
+    parser.add_argument(
+        "--old-cap", type=float, default=240.0, help="s per OLD run (join+post+drain)"
+    )
+    parser.add_argument("--new-cap", type=float, default=600.0, help="s per NEW run")
+    parser.add_argument("--join-cap", type=float, default=60.0, help="s a join storm may take")
+    parser.add_argument("--write-doc", action="store_true", help="write docs/benchmarks.md")
+    parser.add_argument("--keep", action="store_true", help="keep the apps' data folders")
     args = parser.parse_args()
-    for p in args.path.split(","):
-        if p not in PATHS:
-            parser.error(f"--path {p}: one of {', '.join(PATHS)}")
+    paths = args.path.split(",")
+    for p in paths:
+        if p not in ("old", "new"):
+            parser.error(f"--path {p}: old or new")
+    set_fd_limit()
+    from tests.e2e.live_app import LiveApp
+
+    started = time.monotonic()
     info_before = machine()
     print(f"machine: {info_before}", flush=True)
     trees = {"old": old_tree(args.tree.resolve()), "new": ROOT}
     targets = [
-        Target(
-            p,
-            LiveApp(Path(tempfile.mkdtemp(prefix=f"hitrec-rooms-{p}-")), root=trees[p]),
-        )
-        for p in args.path.split(",")
+        Target(p, LiveApp(Path(tempfile.mkdtemp(prefix=f"hitrec-rooms-{p}-")), root=trees[p]))
+        for p in paths
     ]
-    commits = ", ".join(f"{t.path} {commit(t.app.root)} ({t.app.root})" for t in targets)
-    print(f"trees: {commits}", flush=True)
+    for t in targets:
+        t.prepare(args.page, args.client_procs)
+    commits = {t.path: commit(t.app.root) for t in targets}
+    print(
+        "trees: " + ", ".join(f"{t.path} {commits[t.path]} ({t.app.root})" for t in targets),
+        flush=True,
+    )
     try:
-        lines = asyncio.run(bench_all(args, targets))
+        results, run_lines, every = asyncio.run(bench_all(args, targets))
+    except BaseException:
+        for t in targets:
+            print(f"{t.path}: server log and data kept in {t.app.workdir}", flush=True)
+        raise
+    else:
+        if not args.keep:  # each data folder holds its own frontend build (~20 MB)
+            for t in targets:
+                shutil.rmtree(t.app.workdir, ignore_errors=True)
     finally:
         for t in targets:
             t.app.stop()
-    info = machine()
-    print(f"machine after: {info}")
-    header = (
-        "| path | viewers | runs | p50 | p95 | p99 | max | comments sent | backend CPU | "
-        "RSS / viewer | join storm (current) | load | |"
-    )
-    print(header)
-    print("\n".join(lines))
+    took = time.monotonic() - started
+    medians = {key: median_run(runs) for key, runs in results.items()}
+    rows = [
+        table_row(p, medians[(p, n)], results[(p, n)], args.page)
+        for n in [int(x) for x in args.viewers.split(",")]
+        for p in paths
+        if (p, n) in results
+    ]
+    info_after = ", ".join(f"{x:.2f}" for x in os.getloadavg())
+    print(f"machine after: load average {info_after}; took {took / 60:.1f} min")
+    print(HEADER)
+    print("\n".join(rows))
+    budget_lines = verdicts(medians) if "new" in paths else []
+    for line in budget_lines:
+        print("budget:", line)
+    note = client_note(every)
+    print(note)
+    command = "python bench/rooms_bench.py " + " ".join(sys.argv[1:])
+    if args.page == "challenge":
+        heading = "## Live rooms: challenge page"
+        what = (
+            f'N anonymous viewers on one challenge page ("{CHALLENGE_TITLE}", hydrated with '
+            "the page's route so its on_load runs as for a browser) while signed-in jules makes "
+            "5 changes per second, in turn a new text entry (the submission form, posted to "
+            "/_upload as the browser does), a heart and a comment (from the entry's page, "
+            "RecordState.toggle_heart / add_comment). A viewer has an entry when a delta shows "
+            "its title, a heart or comment when a delta shows the entry's new count (in an "
+            "entries row or in the room's counts map)"
+        )
+    else:
+        heading = "## Live rooms"
+        what = (
+            f'N anonymous viewers on one record page ("{RECORD_TITLE}") while signed-in jules '
+            "posts a comment through `add_comment` 5 times a second; a viewer has a comment "
+            "when a delta shows its body"
+        )
     section = "\n".join(
         [
-            "## Live rooms",
+            heading,
             "",
-            "`bench/rooms_bench.py` (issue 8): the real app (prod mode, demo data, one backend "
-            'worker); N anonymous viewers on one record page ("The keeper\'s last log") '
-            "speaking Reflex's event protocol over socket.io (`hydrate_and_load` with the "
-            "page's route, as a browser sends it), while signed-in jules posts comments through "
-            "`add_comment` at 5 per second for "
-            f"{args.seconds:.0f} s. Latency = send until the SLOWEST viewer has a delta with "
-            "that comment; comments not seen by every viewer within 10 s after posting stops "
-            "count as lost (infinite). Backend CPU over the posting phase (100% = one core), "
-            "backend RSS growth per viewer, join storm = all N connect at once until every one "
-            "is hydrated and has the room's comments. Median run by p95 of up to "
-            f"{args.runs}; a point with p95 > 10 s is stopped and marked SATURATED. "
-            + "OLD and NEW run back to back for each run, each on a freshly started backend "
-            "(only one up at a time): the old path never drops a closed tab from a room "
-            "(reflex/istate/shared.py: `_linked_from` keeps every token that ever joined; "
-            '"TODO: remove disconnected clients"), so each run starts clean.',
+            f"`bench/rooms_bench.py --page {args.page}` (issue 8): the real app (prod mode, demo "
+            "data, one backend worker, a fresh copy of the database for every run) and clients "
+            "speaking Reflex's event protocol over socket.io. "
+            + what
+            + f", for {args.seconds:.0f} s. Latency = send until the SLOWEST viewer has the "
+            "change; a change not seen by every viewer within 10 s is lost (counted as "
+            'infinitely late). "p95 by kind": the same per kind of change ("not shown": no '
+            "viewer ever had it, left out of the overall figures). Backend CPU over the posting "
+            "phase (psutil, /proc of the app's process tree; 100% = one core); RSS / viewer = "
+            "the backend's RSS growth over the join storm / N; KB received per viewer over the "
+            "posting phase; join storm = all N connect at once until every one is hydrated and "
+            "has the room's snapshot. The viewers run in client worker processes on the same "
+            "machine; each measures its event-loop lag (a 20 ms ticker waking late), which with "
+            "the client processes' CPU says whether the client could have set a figure (the "
+            'client check below); "other work" = the machine\'s CPU use by everything else '
+            "during the posting phase (other sessions' tests), in cores of 2. "
+            f"Median run by p95 of up to {args.runs}; a point with p95 > 10 s, or an OLD run "
+            f"past {args.old_cap:.0f} s, is stopped and marked SATURATED with what was measured "
+            "(and not run again). OLD and NEW run back to back for each run, one backend up at "
+            "a time.",
             "",
-            "**Paths measured**: OLD = rx.SharedState rooms (`RecordRoom`), run from a git "
-            f"worktree of commit {OLD_COMMIT} (the last main before the broadcast path); NEW = "
-            "the broadcast path (`RecordLive`, one StateUpdate per change emitted to the "
-            "record's socket.io room). Commits: "
-            f"{commits.replace(str(ROOT), 'this tree')}, "
-            f"{datetime.now(UTC).strftime('%Y-%m-%d %H:%M UTC')}.",
-            f"Machine: {info_before} (after: load average "
-            f"{', '.join(f'{x:.2f}' for x in os.getloadavg())}).",
+            f"**Paths**: OLD = rx.SharedState rooms, commit {commits.get('old', OLD_COMMIT)} "
+            f"(git worktree of {OLD_COMMIT}, the last main before the broadcast path); NEW = the "
+            f"broadcast path, commit {commits.get('new', '-')}. Measured "
+            f"{datetime.now(UTC).strftime('%Y-%m-%d %H:%M UTC')} in {took / 60:.0f} min.",
+            f"Machine: {info_before} (after: load average {info_after}). The viewers ran in "
+            f"{args.client_procs} client processes on the same machine.",
             "",
-            header,
-            "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
-            *lines,
+            HEADER,
+            "|" + "---|" * (HEADER.count("|") - 1),
+            *rows,
+            "",
+            *(
+                ["Budgets (new path, one worker): " + "; ".join(budget_lines) + "."]
+                if budget_lines
+                else []
+            ),
+            "",
+            note,
             "",
             "Every run:",
             "",
-            *(f"- {x}" for x in RUN_LINES),
+            *(f"- {x}" for x in run_lines),
             "",
-            "Budgets (issue 8, one worker): 200 viewers p95 <= 100 ms; 1,000 viewers p95 <= "
-            "250 ms; 1,000 connecting at once all current within 10 s; <= 0.5 MB per viewer. "
-            "Run: `.venv/bin/python bench/rooms_bench.py --viewers 50,200 --runs 3 "
-            "--seconds 20` (default `--path old,new`; OLD from `--tree`, default "
-            f"{DEFAULT_OLD_TREE}, a worktree at {OLD_COMMIT}).",
+            f"Run: `{command}`.",
             "",
         ]
     )
-    if not args.no_write:
-        write_doc(section)
+    if args.write_doc:
+        write_doc(heading, section)
         print("wrote docs/benchmarks.md")
     return 0
 
 
 if __name__ == "__main__":
+    if "--worker" in sys.argv:
+        asyncio.run(Crowd().main())
+        sys.exit(0)
     sys.exit(main())
