@@ -25,6 +25,17 @@ from hitrec_app.settings import PROJECT_ROOT  # noqa: E402
 PG_URL = os.environ.get("HITREC_TEST_PG_URL", "postgresql+psycopg2://postgres@127.0.0.1:5432/test")
 
 
+@pytest.fixture(autouse=True)
+def _no_join_snapshots_kept_between_tests() -> Iterator[None]:
+    """Each test's databases start over, so a room's join snapshot (kept per process by the
+    broadcast path) must not outlive the test that read it."""
+    from hitrec_app.realtime import broadcast
+
+    broadcast._snapshots.clear()
+    yield
+    broadcast._snapshots.clear()
+
+
 def alembic_config(url: str) -> Config:
     cfg = Config(str(PROJECT_ROOT / "alembic.ini"))
     cfg.set_main_option("script_location", str(PROJECT_ROOT / "alembic"))

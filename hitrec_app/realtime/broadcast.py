@@ -21,11 +21,16 @@ Every Reflex internal used here is in `reflex_internals`.
 
 from __future__ import annotations
 
-from typing import Any
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from typing import Any, TypeVar, cast
 
 import reflex as rx
 
 from hitrec_app.realtime import reflex_internals as internals
+
+T = TypeVar("T")
 
 _app: rx.App | None = None
 
@@ -80,4 +85,48 @@ async def publish(room: str, state_cls: type[rx.State], changes: dict[str, Any])
     if not changes:
         return
     update = internals.state_update(state_cls, changes)
+    forget_snapshot(room)
     await _namespace().emit(internals.EVENT, update, to=room)
+
+
+# --- join snapshots, read once per room change -----------------------------------------------
+
+SNAPSHOTS_KEPT = 1000  # rooms whose latest snapshot this process keeps
+SNAPSHOT_MAX_AGE = 60.0  # seconds: what time alone changes (e.g. "closing soon") is this late
+
+_snapshots: OrderedDict[str, tuple[float, Any]] = OrderedDict()
+_versions: dict[str, int] = {}
+
+
+def snapshot(room: str, read: Callable[[], T]) -> T:
+    """The room's join snapshot: `read()` (a database read) at most once per room change,
+    whatever the number of tabs joining (a join storm of 1,000 tabs after a restart reads
+    once, not 1,000 times).
+
+    Correct because every room message forgets the room's snapshot BEFORE it is written to
+    the room's sockets (`publish` here; `forget_snapshot` from the Redis manager for a message
+    published by another worker), and a joining tab subscribes BEFORE it asks: a change is
+    either in the message the tab gets, or committed before the snapshot is read again. A
+    read during which the room changed is returned but not kept. Call only from the event
+    loop's thread (reads run without awaiting, so nothing interleaves with one)."""
+    now = time.monotonic()
+    kept = _snapshots.get(room)
+    if kept is not None and now - kept[0] < SNAPSHOT_MAX_AGE:
+        _snapshots.move_to_end(room)
+        return cast(T, kept[1])
+    version = _versions.get(room, 0)
+    value = read()
+    if _versions.get(room, 0) == version:
+        _snapshots[room] = (now, value)
+        _snapshots.move_to_end(room)
+        if len(_snapshots) > SNAPSHOTS_KEPT:
+            _snapshots.popitem(last=False)
+    return value
+
+
+def forget_snapshot(room: str) -> None:
+    """The room changed: the next join reads its snapshot again."""
+    _snapshots.pop(room, None)
+    _versions[room] = _versions.get(room, 0) + 1
+    if len(_versions) > 10 * SNAPSHOTS_KEPT:
+        _versions.clear()  # a read in flight is then kept once too often: re-read next change

@@ -33,6 +33,7 @@ import reflex as rx
 from reflex.config import get_config
 from socketio import AsyncRedisManager  # type: ignore[import-untyped]  # ships no types
 
+from hitrec_app.realtime import broadcast
 from hitrec_app.realtime import reflex_internals as internals
 
 DEFAULT_PREFIX = "hitrec"
@@ -50,9 +51,19 @@ def prefix() -> str:
 
 class RoomRedisManager(AsyncRedisManager):
     """python-socketio's Redis manager, except that an emit to one socket connected to this
-    worker is written to it directly instead of going through Redis."""
+    worker is written to it directly instead of going through Redis, and a room message
+    published by another worker makes this worker forget the room's join snapshot before the
+    message reaches this worker's sockets (`broadcast.snapshot`)."""
 
     name = "hitrec-rooms"
+
+    async def _handle_emit(self, message: dict[str, Any]) -> Any:
+        # python-socketio calls this for each "emit" message another worker published
+        # (`AsyncPubSubManager._thread`), before writing it to this worker's sockets.
+        room = message.get("room")
+        if isinstance(room, str):
+            broadcast.forget_snapshot(room)
+        return await super()._handle_emit(message)
 
     async def emit(
         self,

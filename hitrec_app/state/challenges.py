@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -23,7 +24,7 @@ from hitrec_app.state.base import AuthState, signed_in_page
 from hitrec_app.state.display import fmt_time
 from hitrec_app.state.presence import watch_room
 from hitrec_app.state.rows import EntryRow, RecordLinkRow, TitledRow, fields_of
-from hitrec_app.tasks.challenge_expiry import sweep_expired
+from hitrec_app.tasks.challenge_expiry import sweep_on_page_load
 from hitrec_app.vocabulary import (
     BOARD_ROOM,
     CHALLENGE_ROOM_PREFIX,
@@ -97,7 +98,7 @@ class BoardLive(rx.State):
 
     @rx.event
     async def join(self) -> None:
-        sweep_expired()
+        sweep_on_page_load()
         # Subscribe first, then read: a change committed meanwhile is not lost.
         await broadcast.subscribe(reflex_internals.socket_sid(self), BOARD_ROOM)
         self.items = _public_board()
@@ -185,19 +186,22 @@ class ChallengeLive(rx.State):
             return
         auth = await self.get_state(AuthState)
         viewer = auth._current_user()
-        with session_scope() as session:
-            try:
-                challenges.get_challenge(session=session, challenge_id=cid, viewer=viewer)
-            except NotFound:
-                return
+        page = await self.get_state(ChallengeState)
+        if not (page.found and page.cid == cid):  # the page's load did not just show it
+            with session_scope() as session:
+                try:
+                    challenges.get_challenge(session=session, challenge_id=cid, viewer=viewer)
+                except NotFound:
+                    return
+        room = challenge_room(cid)
         # Subscribe first, then read: a change committed meanwhile is not lost.
         await broadcast.subscribe(
-            reflex_internals.socket_sid(self),
-            challenge_room(cid),
-            leave_prefix=CHALLENGE_ROOM_PREFIX,
+            reflex_internals.socket_sid(self), room, leave_prefix=CHALLENGE_ROOM_PREFIX
         )
-        for name, value in _room_values(cid, ROOM_PARTS).items():
-            setattr(self, name, value)
+        snapshot = broadcast.snapshot(room, lambda: _room_values(cid, ROOM_PARTS))
+        for name, value in snapshot.items():
+            # A copy per tab: the snapshot is shared by every tab that joins the room.
+            setattr(self, name, copy.copy(value))
         # The recent counts the room has sent (the entries just loaded may predate them).
         self.hearts, self.remixes, self.comments = await _room_counts.get(
             challenge_room(cid), *COUNT_MAPS
@@ -318,7 +322,7 @@ class ChallengeState(AuthState):
         cid = param_id(self)
         if cid is None:
             return
-        sweep_expired()
+        sweep_on_page_load()
         self.cid = cid
         self.sort, self.kind, self.never_remixed, self.page = "newest", "", False, 1
         try:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from datetime import datetime
 
 from hitrec_app.db import session_scope
@@ -11,6 +12,22 @@ from hitrec_app.services import challenges
 from hitrec_app.settings import settings
 
 log = logging.getLogger(__name__)
+
+
+PAGE_SWEEP_SECONDS = 1.0  # page loads sweep at most this often (a storm of loads sweeps once)
+_last_page_sweep = 0.0
+
+
+def sweep_on_page_load() -> None:
+    """Sweep as a page that shows challenges loads, so it never shows one open past its
+    deadline for long; at most once per PAGE_SWEEP_SECONDS in this process (the lifespan loop
+    sweeps on its own schedule too)."""
+    global _last_page_sweep
+    now = time.monotonic()
+    if now - _last_page_sweep < PAGE_SWEEP_SECONDS:
+        return
+    _last_page_sweep = now
+    sweep_expired()
 
 
 def sweep_expired(now: datetime | None = None) -> list[int]:

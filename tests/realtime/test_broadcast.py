@@ -118,3 +118,47 @@ def test_without_install_it_says_so(monkeypatch):
 def test_no_sid_subscribes_nothing(namespace):
     run(broadcast.subscribe("", "record-7"))
     assert namespace.members == {}
+
+
+def test_a_join_snapshot_is_read_once_per_room_change(namespace):
+    broadcast._snapshots.clear()
+    reads: list[str] = []
+
+    def read(room: str):
+        def go() -> str:
+            reads.append(room)
+            return f"{room} #{len(reads)}"
+
+        return go
+
+    for _ in range(100):  # a join storm: one read
+        assert broadcast.snapshot("record-1", read("record-1")) == "record-1 #1"
+    assert broadcast.snapshot("record-2", read("record-2")) == "record-2 #2"
+    asyncio.run(broadcast.publish("record-1", RecordLive, {"hearts": 3}))
+    assert broadcast.snapshot("record-1", read("record-1")) == "record-1 #3"  # changed: re-read
+    assert broadcast.snapshot("record-2", read("record-2")) == "record-2 #2"
+    assert reads == ["record-1", "record-2", "record-1"]
+    broadcast._snapshots.clear()
+
+
+def test_a_snapshot_read_while_its_room_changed_is_not_kept(namespace):
+    broadcast._snapshots.clear()
+
+    def racing_read() -> str:
+        broadcast.forget_snapshot("record-1")  # a change lands while the read runs
+        return "maybe stale"
+
+    assert broadcast.snapshot("record-1", racing_read) == "maybe stale"
+    assert broadcast.snapshot("record-1", lambda: "fresh") == "fresh"
+    assert broadcast.snapshot("record-1", lambda: "not read") == "fresh"
+    broadcast._snapshots.clear()
+
+
+def test_a_snapshot_is_read_again_once_it_is_old(namespace, monkeypatch):
+    broadcast._snapshots.clear()
+    clock = [1000.0]
+    monkeypatch.setattr(broadcast.time, "monotonic", lambda: clock[0])
+    assert broadcast.snapshot("challenge-1", lambda: "closing soon? no") == "closing soon? no"
+    clock[0] += broadcast.SNAPSHOT_MAX_AGE + 1
+    assert broadcast.snapshot("challenge-1", lambda: "closing soon") == "closing soon"
+    broadcast._snapshots.clear()

@@ -285,3 +285,46 @@ def test_redis_counts_are_shared_by_workers_and_cost_one_round_trip_per_change(p
         await b.close()
 
     asyncio.run(scenario())
+
+
+def test_a_room_message_from_another_worker_forgets_the_rooms_join_snapshot_first(prefix):
+    """A tab joining on this worker must not get a snapshot older than a message another
+    worker published to the room: the snapshot is forgotten before the message is written to
+    this worker's sockets (python-socketio's `_handle_emit`, called for each message from the
+    channel). No Redis connection is needed: the message is handed in as the channel would."""
+    broadcast._snapshots.clear()
+
+    async def scenario() -> None:
+        worker = Worker(cluster.room_manager(REDIS_URL, prefix))
+        await worker.connect(3, "record-7")
+        reads: list[int] = []
+
+        def read() -> int:
+            reads.append(1)
+            return len(reads)
+
+        assert broadcast.snapshot("record-7", read) == 1
+        assert broadcast.snapshot("record-8", read) == 2
+        assert broadcast.snapshot("record-7", read) == 1  # kept: no second read
+        kept_at_delivery: list[bool] = []
+
+        async def send(eio_sid: str, pkt: Any) -> None:
+            kept_at_delivery.append("record-7" in broadcast._snapshots)
+
+        worker.server._send_eio_packet = send
+        await worker.server.manager._handle_emit(
+            {
+                "method": "emit",
+                "event": internals.EVENT,
+                "data": {"delta": {}},
+                "namespace": NAMESPACE,
+                "room": "record-7",
+                "host_id": "another-worker",
+            }
+        )
+        assert kept_at_delivery == [False, False, False]  # forgotten before any write
+        assert broadcast.snapshot("record-7", read) == 3  # read again
+        assert broadcast.snapshot("record-8", read) == 2  # another room: still kept
+
+    asyncio.run(scenario())
+    broadcast._snapshots.clear()

@@ -224,6 +224,35 @@ def test_challenge_join_subscribes_to_one_challenge_room_and_snapshots(
     assert namespace.emits == []
 
 
+def test_a_join_storm_reads_the_challenge_room_once_until_it_changes(
+    live_db, session, namespace, monkeypatch
+):
+    host = make_user(session, "host", role="host")
+    challenge = open_challenge(session, host)
+    text_record(session, host, "Drops", challenge=challenge)
+    session.commit()
+    room = challenge_room(challenge.id)
+    tabs = [_signed_in(session, host, challenge_state.ChallengeLive) for _ in range(10)]
+    _route_to(monkeypatch, tabs[0], challenge.id)
+    room_reads = []  # per join: statements reading the room's removals (part of its snapshot)
+    for n, tab in enumerate(tabs):
+        _with_sid(monkeypatch, f"tab{n}")
+        with _counting_queries() as statements:
+            run(challenge_state.ChallengeLive.join.fn(tab))
+        room_reads.append(sum("entry_removals" in s for s in statements))
+        assert (tab.entry_count, [r.title for r in tab.arrivals]) == (1, ["Drops"])
+    assert room_reads[0] == 1 and room_reads[1:] == [0] * 9
+    assert len(namespace.members[room]) == 10
+    # The room changes: the next tab to join reads it again, and sees the change.
+    _dispatch(_committed(session, lambda s: text_record(s, host, "Puddles", challenge=challenge)))
+    late = _signed_in(session, host, challenge_state.ChallengeLive)
+    _with_sid(monkeypatch, "late")
+    with _counting_queries() as statements:
+        run(challenge_state.ChallengeLive.join.fn(late))
+    assert sum("entry_removals" in s for s in statements) == 1
+    assert [r.title for r in late.arrivals] == ["Puddles", "Drops"]
+
+
 def test_challenge_join_of_a_hidden_challenge_subscribes_nothing(
     live_db, session, namespace, monkeypatch
 ):

@@ -76,3 +76,18 @@ def test_the_sweep_interval_comes_from_the_environment(monkeypatch):
     monkeypatch.setenv("HITREC_CHALLENGE_SWEEP_SECONDS", "0")
     with pytest.raises(ValueError, match="positive"):
         settings_mod.load_settings()
+
+
+def test_page_loads_sweep_at_most_once_a_second(monkeypatch):
+    """A storm of page loads (1,000 viewers reconnecting) sweeps once, not 1,000 times."""
+    sweeps: list[int] = []
+    clock = [500.0]
+    monkeypatch.setattr(challenge_expiry, "sweep_expired", lambda: sweeps.append(1) or [])
+    monkeypatch.setattr(challenge_expiry.time, "monotonic", lambda: clock[0])
+    monkeypatch.setattr(challenge_expiry, "_last_page_sweep", 0.0)
+    for _ in range(1000):
+        challenge_expiry.sweep_on_page_load()
+    assert len(sweeps) == 1
+    clock[0] += challenge_expiry.PAGE_SWEEP_SECONDS
+    challenge_expiry.sweep_on_page_load()
+    assert len(sweeps) == 2
