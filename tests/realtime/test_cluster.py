@@ -208,14 +208,13 @@ def test_an_emit_to_one_local_socket_stays_in_its_worker(prefix):
     asyncio.run(scenario())
 
 
-def test_without_redis_install_leaves_the_in_memory_manager(monkeypatch):
+def test_without_redis_install_keeps_everything_in_this_process(monkeypatch):
     monkeypatch.setattr(cluster, "redis_url", lambda: None)
     server = AsyncServer(async_mode="asgi")
-    before = server.manager
     registered: list[Any] = []
     app = SimpleNamespace(sio=server, register_lifespan_task=registered.append)
     cluster.install(app)  # type: ignore[arg-type]
-    assert server.manager is before
+    assert type(server.manager) is cluster.FanOutManager  # in memory, no Redis
     assert registered == []
     assert isinstance(cluster.recent_counts(kept=3, rooms=2), cluster.MemoryCounts)
 
@@ -328,3 +327,67 @@ def test_a_room_message_from_another_worker_forgets_the_rooms_join_snapshot_firs
 
     asyncio.run(scenario())
     broadcast._snapshots.clear()
+
+
+@pytest.mark.parametrize("redis_manager", [False, True])
+def test_a_room_message_is_written_to_every_socket_without_a_task_per_socket(
+    prefix, monkeypatch, redis_manager
+):
+    """1,000 viewers must not cost 1,000 asyncio tasks per room message (python-socketio's
+    `AsyncManager.emit` makes one per recipient). With Redis the local delivery goes through
+    the same loop (`_handle_emit` of the pub/sub manager -> `FanOutManager.emit`)."""
+    import socketio.async_manager
+
+    created: list[object] = []
+    real_create_task = asyncio.create_task
+
+    def counting_create_task(coro, **kwargs):
+        created.append(coro)
+        return real_create_task(coro, **kwargs)
+
+    monkeypatch.setattr(socketio.async_manager.asyncio, "create_task", counting_create_task)
+
+    async def scenario() -> None:
+        manager = (
+            cluster.room_manager(REDIS_URL, prefix) if redis_manager else cluster.FanOutManager()
+        )
+        worker = Worker(manager)
+        sids = await worker.connect(100, "challenge-3")
+        await worker.connect(7, "challenge-4")
+        message = {
+            "event": internals.EVENT,
+            "data": {"delta": {"x": 1}},
+            "namespace": NAMESPACE,
+            "room": "challenge-3",
+        }
+        if redis_manager:  # as a message from another worker arrives
+            await manager._handle_emit({**message, "method": "emit", "host_id": "other"})
+        else:
+            await worker.namespace.emit(message["event"], message["data"], room="challenge-3")
+        written = [p for sent in worker.sent.values() for p in sent]
+        assert len(written) == len(sids)  # each socket of the room once, none of the other
+        assert len(set(written)) == 1  # the same bytes
+        assert created == []
+
+    asyncio.run(scenario())
+
+
+def test_python_socketios_plain_manager_makes_a_task_per_socket(monkeypatch):
+    """What `FanOutManager` avoids, so the test above can fail: the stock manager's tasks."""
+    import socketio.async_manager
+
+    created: list[object] = []
+    real_create_task = asyncio.create_task
+    monkeypatch.setattr(
+        socketio.async_manager.asyncio,
+        "create_task",
+        lambda coro, **kw: created.append(coro) or real_create_task(coro, **kw),
+    )
+
+    async def scenario() -> None:
+        worker = Worker(AsyncManager())
+        await worker.connect(100, "challenge-3")
+        await worker.namespace.emit(internals.EVENT, {"delta": {}}, room="challenge-3")
+        assert len(created) == 100
+
+    asyncio.run(scenario())

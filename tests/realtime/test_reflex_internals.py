@@ -1,6 +1,7 @@
 """Pins every Reflex internal the broadcast path uses: if one of these fails after a Reflex
 upgrade, read hitrec_app/realtime/reflex_internals.py again against the new Reflex."""
 
+import asyncio
 import dataclasses
 import inspect
 import json
@@ -241,3 +242,36 @@ def test_socket_heartbeat_comes_from_reflexs_environment_which_rxconfig_sets():
 
     sio = AsyncServer(async_mode="asgi", ping_interval=7, ping_timeout=3)
     assert internals.socket_ping(SimpleNamespace(sio=sio)) == (7.0, 3.0)  # type: ignore[arg-type]
+
+
+def test_python_socketio_fan_out_is_what_fanoutmanager_copies():
+    """`cluster.FanOutManager.emit` does what python-socketio's `AsyncManager.emit` does for a
+    message without callbacks (encode once, one engine.io MESSAGE packet per part, hand it to
+    `server._send_eio_packet` per participant) minus the task per recipient, which is safe
+    because an engine.io socket's `send` only queues the packet."""
+    from engineio.async_socket import AsyncSocket
+    from socketio.async_manager import AsyncManager as StockManager
+    from socketio.async_pubsub_manager import AsyncPubSubManager
+    from socketio.async_server import AsyncServer as StockServer
+
+    emit = inspect.getsource(StockManager.emit)
+    assert "pkt = self.server.packet_class(" in emit
+    assert "packet.EVENT, namespace=namespace, data=[event] + data)" in emit
+    assert "eio_pkt = [eio_packet.Packet(eio_packet.MESSAGE, p)" in emit
+    assert "for sid, eio_sid in self.get_participants(namespace, room):" in emit
+    assert "self.server._send_eio_packet(eio_sid, p)" in emit
+    assert "await self.eio.send_packet(eio_sid, eio_pkt)" in inspect.getsource(
+        StockServer._send_eio_packet
+    )
+    send = inspect.getsource(AsyncSocket.send)
+    assert "await self.queue.put(pkt)" in send
+    # ... on an unbounded asyncio queue (maxsize 0: `put` never waits).
+    from engineio.async_server import AsyncServer as EngineServer
+
+    assert "self.queue = self.server.create_queue()" in inspect.getsource(
+        inspect.getmodule(AsyncSocket).AsyncSocket.__mro__[1].__init__
+    )
+    queue = EngineServer(async_mode="asgi").create_queue()
+    assert isinstance(queue, asyncio.Queue) and queue.maxsize == 0
+    handle = inspect.getsource(AsyncPubSubManager._handle_emit)
+    assert "await super().emit(message['event'], data," in handle
