@@ -65,6 +65,32 @@ def _activity() -> rx.Component:
             label="Recent activity",
             empty="Nothing yet: be the first to join.",
         ),
+        rx.cond(
+            (ActivityLive.older_first > 0) & (ActivityLive.older_first < ActivityLive.live_after),
+            rx.button(
+                "Show skipped activity",
+                on_click=ActivityLive.show_skipped,
+                variant="soft",
+                size="1",
+            ),
+        ),
+        rx.cond(
+            ActivityLive.older.length() > 0,
+            feed(ActivityLive.older, _activity_item, label="Older activity", empty=""),
+        ),
+        rx.cond(
+            rx.cond(
+                ActivityLive.older.length() > 0,
+                ActivityLive.more_older,
+                ActivityLive.live_after > 0,
+            ),
+            rx.button(
+                "Show older activity",
+                on_click=ActivityLive.show_older,
+                variant="soft",
+                size="1",
+            ),
+        ),
         width="100%",
         spacing="3",
     )

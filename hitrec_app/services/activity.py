@@ -23,26 +23,62 @@ class ActivityItem:
     link: str
 
 
+def _window(
+    table: type[TimestampedTable], before: datetime | None, after: datetime | None
+) -> list[ColumnElement[bool]]:
+    """`table`'s rows made strictly between `after` and `before` (either may be open)."""
+    made = col(table.created_at)
+    return [
+        *([made < before] if before is not None else []),
+        *([made > after] if after is not None else []),
+    ]
+
+
 def _newest(
-    session: Session, table: type[Row], by: Any, shown: ColumnElement[bool], limit: int
+    session: Session,
+    table: type[Row],
+    by: Any,
+    shown: list[ColumnElement[bool]],
+    limit: int,
 ) -> list[tuple[Row, User]]:
     """The newest `shown` rows of `table`, each with the user its `by` column names."""
     return list(
         session.exec(
             select(table, User)
             .join(User, col(User.id) == by)
-            .where(shown)
+            .where(*shown)
             .order_by(col(table.created_at).desc())
             .limit(limit)
         )
     )
 
 
-def recent_activity(*, session: Session, limit: int = 12) -> list[ActivityItem]:
-    joined = session.exec(select(User).order_by(col(User.created_at).desc()).limit(limit))
-    posted = _newest(session, Challenge, Challenge.host_id, col(Challenge.state) != "draft", limit)
+def recent_activity(
+    *,
+    session: Session,
+    limit: int = 12,
+    before: datetime | None = None,
+    after: datetime | None = None,
+) -> list[ActivityItem]:
+    """The newest `limit` lines of activity, newest first; with `before`/`after`, only those
+    that happened strictly between them (a page of older lines, or the ones in a gap)."""
+    window = {t: _window(t, before, after) for t in (User, Challenge, Record)}
+    joined = session.exec(
+        select(User).where(*window[User]).order_by(col(User.created_at).desc()).limit(limit)
+    )
+    posted = _newest(
+        session,
+        Challenge,
+        Challenge.host_id,
+        [col(Challenge.state) != "draft", *window[Challenge]],
+        limit,
+    )
     submitted = _newest(
-        session, Record, Record.submitted_by_id, col(Record.withdrawn_at).is_(None), limit
+        session,
+        Record,
+        Record.submitted_by_id,
+        [col(Record.withdrawn_at).is_(None), *window[Record]],
+        limit,
     )
     items: list[ActivityItem] = []
     for user in joined:

@@ -8,6 +8,7 @@ import contextlib
 import functools
 import json
 from collections.abc import Iterator
+from datetime import timedelta
 from types import SimpleNamespace
 
 import pytest
@@ -16,6 +17,8 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from hitrec_app.db import session_scope
+from hitrec_app.models import User
+from hitrec_app.models.types import utcnow
 from hitrec_app.realtime import broadcast, cluster, presence, rooms
 from hitrec_app.realtime import reflex_internals as internals
 from hitrec_app.services import challenges, events, notifications, record_social, records
@@ -30,6 +33,8 @@ from hitrec_app.tasks import challenge_expiry
 from hitrec_app.vocabulary import (
     ACTIVITY_ROOM,
     BOARD_ROOM,
+    FEED_LIVE,
+    FEED_PAGE,
     EventKind,
     challenge_room,
     inbox_room,
@@ -165,8 +170,67 @@ def test_a_feed_change_is_one_message_to_the_feed_room(live_db, session, namespa
     run(activity_state._refresh_activity(event))
     ((_, payload, to),) = namespace.emits
     assert to == ACTIVITY_ROOM
-    (items,) = _delta(payload, activity_state.ActivityLive).values()
+    delta = _delta(payload, activity_state.ActivityLive)
+    assert set(delta) == {"items_rx_state_", "live_after_rx_state_"}  # the bounded window
+    items = delta["items_rx_state_"]
     assert len(items) == 1 and "joined the studio" in items[0]["text"]
+    assert delta["live_after_rx_state_"] == 0  # nothing older than the window
+
+
+def _joined_at(session, names: list[str], start) -> None:
+    """Users joining one minute apart from `start`, in the order named."""
+    for minutes, name in enumerate(names):
+        user = make_user(session, name)
+        user.created_at = start + timedelta(minutes=minutes)
+        session.add(user)
+    session.commit()
+
+
+def _names(rows) -> list[str]:
+    return [row.text.removesuffix(" joined the studio") for row in rows]
+
+
+def test_the_feed_pages_older_lines_on_request_and_offers_the_ones_it_skipped(
+    live_db, session, namespace, monkeypatch
+):
+    start = utcnow() - timedelta(days=1)
+    first = [f"walker{n:03}" for n in range(40)]
+    _joined_at(session, first, start)
+    tab = _signed_in(session, session.get(User, 1), activity_state.ActivityLive)
+    _with_sid(monkeypatch, "tab1")
+    run(activity_state.ActivityLive.join.fn(tab))
+    assert _names(tab.items) == first[::-1][:FEED_LIVE]  # the newest, newest first
+    assert tab.live_after == activity_state._stamp(start + timedelta(minutes=27))
+    activity_state.ActivityLive.show_older.fn(tab)
+    assert _names(tab.older) == first[::-1][FEED_LIVE : FEED_LIVE + FEED_PAGE]
+    assert tab.more_older and tab.older_first == tab.live_after  # contiguous
+
+    # 15 more join: the window moves on, and the 3 lines it let go are between the two.
+    later = [f"runner{n:03}" for n in range(15)]
+    _joined_at(session, later, start + timedelta(hours=1))
+    namespace.emits.clear()
+    run(activity_state._refresh_activity(RoomEvent(ACTIVITY_ROOM, EventKind.USER_JOINED, {})))
+    delta = _delta(namespace.emits[0][1], activity_state.ActivityLive)
+    live_after = delta["live_after_rx_state_"]
+    assert 0 < tab.older_first < live_after  # the page shows "Show skipped activity"
+    activity_state.ActivityLive.show_skipped.fn(tab)
+    assert _names(tab.older)[:15] == ["runner002", "runner001", "runner000", *first[::-1][:12]]
+    assert tab.older_first == live_after  # contiguous again
+    # Everything that ever joined is on the page once: the window plus the older lines.
+    shown = _names(_rows_of(delta["items_rx_state_"])) + _names(tab.older)
+    assert len(shown) == len(set(shown)) == FEED_LIVE + 15 + FEED_PAGE
+
+    # More than the gap holds: the older lines start again right below the window.
+    _joined_at(
+        session, [f"hiker{n:03}" for n in range(FEED_LIVE + 200)], start + timedelta(hours=5)
+    )
+    activity_state.ActivityLive.show_skipped.fn(tab)
+    assert _names(tab.older)[:2] == ["hiker199", "hiker198"]
+    assert len(tab.older) == FEED_PAGE and tab.more_older
+
+
+def _rows_of(items: list[dict]) -> list[SimpleNamespace]:
+    return [SimpleNamespace(**item) for item in items]
 
 
 # --- the challenge board -----------------------------------------------------------------------

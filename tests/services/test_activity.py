@@ -36,3 +36,23 @@ def test_the_feed_lists_joins_challenges_and_records_newest_first(session):
     ]
     assert [item.at for item in items] == sorted((item.at for item in items), reverse=True)
     assert len(activity.recent_activity(session=session, limit=2)) == 2
+
+
+def test_the_feed_reads_the_lines_between_two_moments(session):
+    start = utcnow() - timedelta(hours=2)
+    names = ["amber", "basil", "cedar", "delta", "ember"]
+    for minutes, name in enumerate(names):
+        user = make_user(session, name)
+        user.created_at = start + timedelta(minutes=minutes)
+        session.add(user)
+    session.commit()
+
+    def texts(**window) -> list[str]:
+        items = activity.recent_activity(session=session, **window)
+        return [item.text.split()[0] for item in items]
+
+    at = [start + timedelta(minutes=m) for m in range(5)]
+    assert texts(before=at[3]) == ["cedar", "basil", "amber"]  # strictly before
+    assert texts(after=at[1]) == ["ember", "delta", "cedar"]  # strictly after
+    assert texts(before=at[4], after=at[1]) == ["delta", "cedar"]
+    assert texts(before=at[4], limit=1) == ["delta"]  # the newest of them
