@@ -180,6 +180,14 @@ def panel(
     return card_column(rx.heading(title, size=size, as_="h2"), *children, spacing=spacing)
 
 
+def load_more_button(
+    label: str, on_click: Any, *, when: rx.Var[bool] | bool = True
+) -> rx.Component:
+    """A small button that loads more of a list on request ("Show older comments"), shown
+    only `when` there is more to load."""
+    return rx.cond(when, rx.button(label, on_click=on_click, variant="soft", size="1"))
+
+
 def feed(
     items: ArrayVar[Sequence[Any]],
     render: Callable[[Any], rx.Component],

@@ -7,7 +7,13 @@ from reflex.vars import ObjectVar
 
 from hitrec_app import routes
 from hitrec_app.components.layout import dead_end, link_button, page, titled_page
-from hitrec_app.components.sections import CARD_COLUMNS, feed, note, wrap_row
+from hitrec_app.components.sections import (
+    CARD_COLUMNS,
+    feed,
+    load_more_button,
+    note,
+    wrap_row,
+)
 from hitrec_app.state.activity import ActivityLive, ActivityRow
 from hitrec_app.state.base import AuthState
 
@@ -65,30 +71,23 @@ def _activity() -> rx.Component:
             label="Recent activity",
             empty="Nothing yet: be the first to join.",
         ),
-        rx.cond(
-            (ActivityLive.older_first > 0) & (ActivityLive.older_first < ActivityLive.live_after),
-            rx.button(
-                "Show skipped activity",
-                on_click=ActivityLive.show_skipped,
-                variant="soft",
-                size="1",
-            ),
+        load_more_button(
+            "Show skipped activity",
+            ActivityLive.show_skipped,
+            when=(ActivityLive.older_first > 0)
+            & (ActivityLive.older_first < ActivityLive.live_after),
         ),
         rx.cond(
             ActivityLive.older.length() > 0,
             feed(ActivityLive.older, _activity_item, label="Older activity", empty=""),
         ),
-        rx.cond(
-            rx.cond(
+        load_more_button(
+            "Show older activity",
+            ActivityLive.show_older,
+            when=rx.cond(
                 ActivityLive.older.length() > 0,
                 ActivityLive.more_older,
                 ActivityLive.live_after > 0,
-            ),
-            rx.button(
-                "Show older activity",
-                on_click=ActivityLive.show_older,
-                variant="soft",
-                size="1",
             ),
         ),
         width="100%",

@@ -37,6 +37,7 @@ from hitrec_app.components.records import (
 )
 from hitrec_app.components.sections import (
     card_column,
+    load_more_button,
     note,
     panel,
     region,
@@ -279,24 +280,17 @@ def _comments() -> rx.Component:
             _comment,
             empty="No comments yet.",
             actions=rx.hstack(
-                rx.cond(
-                    (RecordLive.older_last > 0) & (RecordLive.older_last < RecordLive.live_after),
-                    rx.button(
-                        "Show skipped comments",
-                        on_click=RecordLive.show_skipped,
-                        variant="soft",
-                        size="1",
-                    ),
+                load_more_button(
+                    "Show skipped comments",
+                    RecordLive.show_skipped,
+                    when=(RecordLive.older_last > 0)
+                    & (RecordLive.older_last < RecordLive.live_after),
                 ),
-                rx.cond(
-                    rx.cond(
+                load_more_button(
+                    "Show older comments",
+                    RecordLive.show_older,
+                    when=rx.cond(
                         RecordLive.older.length() > 0, RecordLive.more_older, RecordLive.older_exist
-                    ),
-                    rx.button(
-                        "Show older comments",
-                        on_click=RecordLive.show_older,
-                        variant="soft",
-                        size="1",
                     ),
                 ),
                 spacing="2",
