@@ -74,11 +74,6 @@ async def leave(sid: str, prefix: str) -> None:
             await namespace.leave_room(sid, room)
 
 
-async def unsubscribe(sid: str, room: str) -> None:
-    """Take the socket `sid` out of `room`."""
-    await _namespace().leave_room(sid, room)
-
-
 async def publish(room: str, state_cls: type[rx.State], changes: dict[str, Any]) -> None:
     """Set `changes` (var name -> new value) on `state_cls` in every browser subscribed to
     `room`: one `StateUpdate`, emitted once (python-socketio encodes it once for the room)."""

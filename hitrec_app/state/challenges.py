@@ -187,7 +187,9 @@ class ChallengeLive(rx.State):
         auth = await self.get_state(AuthState)
         viewer = auth._current_user()
         page = await self.get_state(ChallengeState)
-        if not (page.found and page.cid == cid):  # the page's load did not just show it
+        # The page's load just showed this challenge to this same user: no second check.
+        shown = page.found and page.cid == cid and page._shown_to == _user_key(viewer)
+        if not shown:
             with session_scope() as session:
                 try:
                     challenges.get_challenge(session=session, challenge_id=cid, viewer=viewer)
@@ -258,6 +260,10 @@ def _room_values(cid: int, parts: frozenset[RoomPart]) -> dict[str, object]:
     return values
 
 
+def _user_key(user: User | None) -> int:
+    return (user.id or 0) if user is not None else 0
+
+
 class ChallengeState(AuthState):
     found: bool = False
     cid: int = 0
@@ -283,6 +289,7 @@ class ChallengeState(AuthState):
     pages: int = 1
     total: int = 0
     error: str = ""
+    _shown_to: int = -1  # the user (0: signed out) the challenge was last shown to
 
     def _load_entries(self) -> None:
         with session_scope() as session:
@@ -330,6 +337,7 @@ class ChallengeState(AuthState):
         except NotFound:
             self.cid = 0  # sorting and paging then list nothing of a challenge not shown
             return
+        self._shown_to = _user_key(viewer)
         self._load_entries()
 
     @rx.event

@@ -99,8 +99,9 @@ def test_subscribe_leaves_the_other_rooms_of_the_same_kind(namespace):
     assert "a" not in namespace.members["record-1"]
     assert "a" in namespace.members["record-2"]
     assert "a" in namespace.members["board"]
-    run(broadcast.unsubscribe("a", "record-2"))
+    run(broadcast.leave("a", "record-"))  # e.g. a tab's inbox when its user signs out
     assert "a" not in namespace.members["record-2"]
+    assert "a" in namespace.members["board"]
 
 
 def test_unknown_var_is_refused_before_anything_is_sent(namespace):

@@ -328,6 +328,31 @@ def test_challenge_join_of_a_hidden_challenge_subscribes_nothing(
     assert namespace.members == {} and host.id
 
 
+def test_challenge_join_trusts_the_page_load_only_for_the_user_it_was_shown_to(
+    live_db, session, namespace, monkeypatch
+):
+    """A host's unpublished challenge, shown to the host by the page's load; the tab's user
+    then signs out and the tab calls the join alone (any client can): no subscription."""
+    host = make_user(session, "host", role="host")
+    draft = challenges.create_challenge(
+        session=session, actor_id=host.id, data=ChallengeInput(title="Secret", prompt="Shh")
+    )
+    session.commit()
+    live = _signed_in(session, host, challenge_state.ChallengeLive)
+    page = run(live.get_state(challenge_state.ChallengeState))
+    _with_sid(monkeypatch, "tab1")
+    monkeypatch.setattr(challenge_state, "param_id", lambda _state, *_a: draft.id)
+    challenge_state.ChallengeState.load.fn(page)
+    assert page.found
+    run(challenge_state.ChallengeLive.join.fn(live))  # the host: subscribed
+    assert "tab1" in namespace.members[challenge_room(draft.id)]
+    run(broadcast.leave("tab1", "challenge-"))
+    auth = run(live.get_state(base_state.AuthState))
+    auth.session_token = ""  # signed out; the page still says found for the host
+    run(challenge_state.ChallengeLive.join.fn(live))
+    assert "tab1" not in namespace.members[challenge_room(draft.id)]
+
+
 def _committed(session: Session, change) -> list[RoomEvent]:
     """Run `change(session)` and commit it; the service events delivered after the commit."""
     delivered: list[RoomEvent] = []
