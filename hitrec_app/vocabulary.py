@@ -37,7 +37,27 @@ CHALLENGE_STATES: Final = ("draft", "open", "closed")
 # the state right after a restore; compact: written only to bound the update log (hidden).
 SNAPSHOT_KINDS: Final = ("auto", "named", "restore", "compact")
 HISTORY_KINDS: Final = ("auto", "named", "restore")  # snapshots the history view lists
-PROPOSAL_STATES: Final = ("open", "final")
+# A pay proposal: draft -> open for feedback (until its closing date) -> (revised: a new
+# version, open again) -> final (the ledger is written) -> paid.
+PROPOSAL_STATES: Final = ("draft", "open", "final", "paid")
+POOL_MODES: Final = ("share", "fixed")  # a production's pool: a share of profit, or a budget
+MONEY_ENTRY_KINDS: Final = ("revenue", "cost")
+# Roles a contribution to a production can have (free text is allowed too).
+CONTRIBUTION_ROLES: Final = (
+    "story",
+    "illustration",
+    "score",
+    "voice",
+    "edit",
+    "performance",
+    "animation",
+    "photography",
+)
+VOTE_VALUES: Final = ("agree", "object", "abstain")  # a member's vote on a proposal line
+SIGN_OFF_ANSWERS: Final = ("accept", "object")  # a payee's answer to their own line
+# Ledger accounts: the production's pool pays out into what is owed to a contributor (or
+# carried forward below the minimum payout); a payment moves owed to paid.
+LEDGER_ACCOUNTS: Final = ("pool", "owed", "carried", "paid")
 RECORD_SORTS: Final = ("newest", "hearts", "remixes")
 
 # --- limits ------------------------------------------------------------------------------------

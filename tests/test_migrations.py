@@ -50,3 +50,77 @@ def test_postgres_upgrade_head_matches_models_and_downgrades_cleanly():
     finally:
         with engine.begin() as conn:
             conn.execute(text("DROP SCHEMA IF EXISTS hitrec_migration_test CASCADE"))
+
+
+def test_pay_proposals_migration_keeps_credits_and_revenue_and_guards_the_ledger(tmp_path):
+    """0005 rebuilds the placeholder money tables: a studio's credits and revenue survive it
+    (and its downgrade), and from then on the ledger refuses UPDATE and DELETE."""
+    url = f"sqlite:///{tmp_path / 'm.db'}"
+    cfg = alembic_config(url)
+    command.upgrade(cfg, "0004")
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO users (id, username, username_key, display_name, bio, password_hash,"
+                " role, terms_version, terms_accepted_at, created_at) VALUES (1, 'ana', 'ana',"
+                " 'Ana', '', 'x', 'host', 't', '2026-01-01', '2026-01-01')"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO records (id, kind, title, description, submitted_by_id, tags,"
+                " created_at, heart_count, remix_count, comment_count)"
+                " VALUES (5, 'text', 'Opening', '', 1, '', '2026-01-01', 0, 0, 0)"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO productions (id, title, description, host_id,"
+                " contributors_share_bps, created_at) VALUES (1, 'Film', '', 1, 5000, '2026-01-01')"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO production_contributions (production_id, record_id, note)"
+                " VALUES (1, 5, 'the opening')"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO revenue_entries (production_id, amount_cents, source, received_at)"
+                " VALUES (1, 240000, 'Festival', '2026-03-04 05:06:07')"
+            )
+        )
+    command.upgrade(cfg, "head")
+    with engine.begin() as conn:
+        assert conn.execute(
+            text("SELECT record_id, role, weight, note FROM production_contributions")
+        ).all() == [(5, "story", 100, "the opening")]
+        assert conn.execute(
+            text("SELECT kind, amount_minor, source, occurred_on FROM money_entries")
+        ).all() == [("revenue", 240000, "Festival", "2026-03-04")]
+        assert conn.execute(text("SELECT currency, min_payout_minor FROM productions")).all() == [
+            ("USD", 1000)
+        ]
+        conn.execute(
+            text(
+                "INSERT INTO ledger_entries (created_at, txn, production_id, account,"
+                " amount_minor, currency, memo, reference)"
+                " VALUES ('2026-01-01', 't1', 1, 'pool', -500, 'USD', '', '')"
+            )
+        )
+    for statement in (
+        "UPDATE ledger_entries SET amount_minor = 0",
+        "DELETE FROM ledger_entries",
+    ):
+        with pytest.raises(Exception, match="append-only"), engine.begin() as conn:
+            conn.execute(text(statement))
+    command.downgrade(cfg, "0004")
+    with engine.begin() as conn:
+        assert conn.execute(text("SELECT amount_cents, source FROM revenue_entries")).all() == [
+            (240000, "Festival")
+        ]
+        assert conn.execute(text("SELECT record_id, note FROM production_contributions")).all() == [
+            (5, "the opening")
+        ]

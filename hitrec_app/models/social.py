@@ -9,13 +9,12 @@ from hitrec_app.models.fields import fk, timestamp
 
 
 class Comment(TimestampedTable, table=True):
-    """A comment on a record or on a pay-proposal line (exactly one target)."""
+    """A comment on a record (pay proposals keep their own, threaded: `ProposalComment`)."""
 
     __tablename__ = "comments"
 
     author_id: int = fk("users.id")
     record_id: int | None = fk("records.id", nullable=True)
-    line_id: int | None = fk("pay_proposal_lines.id", nullable=True)
     body: str
 
 

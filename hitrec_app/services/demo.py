@@ -21,13 +21,13 @@ from hitrec_app.models import (
     Draft,
     DraftCollaborator,
     Heart,
+    MoneyEntry,
     Production,
     ProductionContribution,
     Record,
     RecordAuthor,
     RecordSource,
     RecordTag,
-    RevenueEntry,
     User,
     utcnow,
 )
@@ -175,8 +175,12 @@ class _Builder:
             )
         for entry in spec.get("revenue", ()):
             self.session.add(
-                RevenueEntry(
-                    production_id=production_id, amount_cents=entry["cents"], source=entry["source"]
+                MoneyEntry(
+                    production_id=production_id,
+                    kind="revenue",
+                    amount_minor=entry["cents"],
+                    source=entry["source"],
+                    occurred_on=self.now.date(),
                 )
             )
 

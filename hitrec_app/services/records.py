@@ -20,7 +20,6 @@ from hitrec_app.models import (
     Comment,
     EntryRemoval,
     Heart,
-    PayProposalLine,
     ProductionContribution,
     Record,
     RecordAuthor,
@@ -361,16 +360,13 @@ def withdraw_record(
     built_on = session.exec(
         select(RecordSource.id).where(RecordSource.source_id == record_id).limit(1)
     ).first()
-    in_production = (
-        session.exec(
-            select(ProductionContribution.id)
-            .where(ProductionContribution.record_id == record_id)
-            .limit(1)
-        ).first()
-        or session.exec(
-            select(PayProposalLine.id).where(PayProposalLine.record_id == record_id).limit(1)
-        ).first()
-    )
+    # A proposal's lines name their records in their evidence: every such record is a
+    # production's contribution or a source others built on.
+    in_production = session.exec(
+        select(ProductionContribution.id)
+        .where(ProductionContribution.record_id == record_id)
+        .limit(1)
+    ).first()
     uploads.remove_after_commit(session, record.file_path, record.thumbnail_path)
     if record.challenge_id:
         session.add(EntryRemoval(challenge_id=record.challenge_id, record_id=record_id))

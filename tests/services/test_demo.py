@@ -1,6 +1,6 @@
 from sqlmodel import select
 
-from hitrec_app.models import Challenge, Record, RecordSource, RevenueEntry, User
+from hitrec_app.models import Challenge, MoneyEntry, Record, RecordSource, User
 from hitrec_app.services import accounts, demo
 from tests.factories import make_user
 
@@ -14,7 +14,7 @@ def test_demo_fills_an_empty_database_with_a_believable_studio(session):
     assert states == ["closed", "open"]
     assert session.exec(select(RecordSource)).all(), "a remix chain exists"
     assert {r.kind for r in session.exec(select(Record))} >= {"text", "image"}
-    assert sum(r.amount_cents for r in session.exec(select(RevenueEntry))) > 0
+    assert sum(r.amount_minor for r in session.exec(select(MoneyEntry))) > 0
     assert accounts.sign_in(
         session=session, username="maya", password=demo.DEMO_PASSWORD, client_ip="127.0.0.1"
     )
