@@ -1,7 +1,7 @@
 from sqlmodel import select
 
-from hitrec_app.models import Challenge, MoneyEntry, Record, RecordSource, User
-from hitrec_app.services import accounts, demo
+from hitrec_app.models import Challenge, MoneyEntry, Production, Record, RecordSource, User
+from hitrec_app.services import accounts, demo, productions
 from tests.factories import make_user
 
 
@@ -24,3 +24,23 @@ def test_demo_never_touches_a_database_that_has_users(session):
     make_user(session, "realperson")
     assert demo.load_demo(session=session) is False
     assert [u.username for u in session.exec(select(User))] == ["realperson"]
+
+
+def test_the_demo_production_has_roles_weights_and_money_in_and_out(session):
+    demo.load_demo(session=session)
+    session.commit()
+    film = session.exec(select(Production).where(Production.title.startswith("Lighthouse"))).one()
+    view = productions.production_view(session=session, production_id=film.id)
+    assert [(c.record.title, c.role, c.weight) for c in view.contributions] == [
+        ("The keeper's last log", "story", 150),
+        ("The lamp at dusk", "illustration", 120),
+        ("Log, answered", "story", 80),
+    ]
+    assert {e.kind for e in view.money} == {"revenue", "cost"}
+    assert view.summary == productions.MoneySummary(
+        currency="USD",
+        revenue_minor=278_550,
+        costs_minor=57_500,
+        profit_minor=221_050,
+        pool_minor=110_525,
+    )
