@@ -117,6 +117,10 @@ MONEY_MAX_MINOR: Final = 2**31 - 1
 CONTRIBUTION_ROLE_MAX: Final = 40  # characters of a contribution's role (free text allowed)
 CONTRIBUTION_WEIGHT_MAX: Final = 1_000  # a contribution's weight: 100 is a standard part
 STANDARD_WEIGHT: Final = 100
+PROPOSAL_OPEN_DAYS: Final = 14  # a proposal (or a new version) takes feedback this long by default
+CHANGE_REASON_MAX: Final = 500  # characters of the reason for changing a share
+VOTE_REASON_MAX: Final = 1_000  # characters of the reason given with a vote or a sign-off
+PAYMENT_REFERENCE_MAX: Final = 200  # characters of a payment's reference (ledger_entries.reference)
 
 # --- rooms (real-time channels) ----------------------------------------------------------------
 
@@ -145,6 +149,14 @@ def records_room(challenge_id: int | None) -> str:
     """Where new, changed and removed records are announced: their challenge's room, or the
     standalone records' room."""
     return challenge_room(challenge_id) if challenge_id else STANDALONE_RECORDS_ROOM
+
+
+PROPOSAL_ROOM_PREFIX: Final = "proposal-"
+
+
+def proposal_room(proposal_id: int) -> str:
+    """A pay proposal's discussion: votes, tallies, comments, sign-offs and new versions."""
+    return f"{PROPOSAL_ROOM_PREFIX}{proposal_id}"
 
 
 def draft_room(draft_id: int) -> str:
@@ -214,3 +226,9 @@ class EventKind(StrEnum):
     # To the production's room: {"production_id", "part": "settings" | "contributions" |
     # "money"}; the contributors' pool may have changed.
     PRODUCTION_CHANGED = "production.changed"
+    # To a proposal's room (payloads small enough for a live view to apply without a query):
+    # its state, version, closing date or tally visibility changed
+    PROPOSAL_CHANGED = "proposal.changed"
+    PROPOSAL_VOTE = "proposal.vote"  # one line's tally after a vote
+    PROPOSAL_COMMENT = "proposal.comment"  # the new comment itself
+    PROPOSAL_SIGN_OFF = "proposal.sign_off"  # a payee's answer, and how many have not answered
