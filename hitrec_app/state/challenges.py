@@ -449,9 +449,8 @@ class ChallengeFormState(AuthState):
     f_production: str = ""
     f_pool: str = ""
     f_share: str = ""
-    productions: rx.Field[
-        list[TitledRow]
-    ]  # a production a challenge may be for = rx.field(default_factory=list)
+    # The productions a challenge may be for.
+    productions: rx.Field[list[TitledRow]] = rx.field(default_factory=list)
     allowed: bool = False
     error: str = ""
     # Bumped by every load and used as the form's key: the form is drawn anew with the
