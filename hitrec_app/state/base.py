@@ -96,6 +96,8 @@ class AuthState(rx.State):
         return self.role in ("host", "admin")
 
     def _current_user(self) -> User | None:
+        if not self.session_token:
+            return None  # signed out: nothing to look up (most viewers of a busy page)
         with session_scope() as session:
             return accounts.user_for_token(session=session, token=self.session_token)
 
