@@ -16,6 +16,7 @@ from sqlalchemy import event as sa_event
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from hitrec_app import routes
 from hitrec_app.db import session_scope
 from hitrec_app.models import User
 from hitrec_app.models.types import utcnow
@@ -29,6 +30,8 @@ from hitrec_app.state import base as base_state
 from hitrec_app.state import challenges as challenge_state
 from hitrec_app.state import notifications as notification_state
 from hitrec_app.state import records as record_state
+from hitrec_app.state.page_load import PageLoad, one_event
+from hitrec_app.state.presence import PresenceState
 from hitrec_app.tasks import challenge_expiry
 from hitrec_app.vocabulary import (
     ACTIVITY_ROOM,
@@ -43,6 +46,7 @@ from hitrec_app.vocabulary import (
 from tests.factories import make_user, open_challenge, text_record
 from tests.realtime.test_broadcast import FakeNamespace
 from tests.state.test_handler_args import _signed_in
+from tests.state.test_page_load import on_page
 
 
 @pytest.fixture
@@ -399,6 +403,46 @@ def test_a_page_read_shared_by_every_viewer_still_hides_a_draft_from_all_but_its
     page = run(anonymous.get_state(challenge_state.ChallengeState))
     challenge_state.ChallengeState.load.fn(page)
     assert not page.found and page.title == ""
+
+
+# --- a page's one on_load event ---------------------------------------------------------------
+
+
+def test_the_challenge_page_loads_joins_its_room_the_bell_and_presence_in_one_event(
+    live_db, session, namespace, monkeypatch
+):
+    host = make_user(session, "host", role="host")
+    challenge = open_challenge(session, host, title="Lighthouse")
+    text_record(session, host, "Drops", challenge=challenge)
+    notifications.notify(
+        session=session, user_id=host.id, kind=notifications.COMMENTED, message="Hi", link="/"
+    )
+    session.commit()
+    steps = [
+        challenge_state.ChallengeState.load,
+        challenge_state.ChallengeLive.join,
+        notification_state.InboxLive.join,
+        PresenceState.arrive,
+    ]
+    assert one_event(routes.CHALLENGE, steps) is PageLoad.load  # as hitrec_app.py has it
+    state = _signed_in(session, host, PageLoad)
+    on_page(state, routes.CHALLENGE, f"/challenges/{challenge.id}")
+    _with_sid(monkeypatch, "tab1")
+
+    with _counting_queries() as statements:
+        assert run(PageLoad.load.fn(state)) is None
+    # The load, the room's join and the bell each ask who the user is: looked up once.
+    assert sum("FROM user_sessions" in s for s in statements) == 1
+
+    page = run(state.get_state(challenge_state.ChallengeState))
+    live = run(state.get_state(challenge_state.ChallengeLive))
+    inbox = run(state.get_state(notification_state.InboxLive))
+    assert page.found and [e.title for e in page.entries] == ["Drops"]
+    assert live.cid == challenge.id and live.watching == 1
+    assert inbox.unread == 1
+    assert sorted(namespace.rooms("tab1")) == sorted(
+        [challenge_room(challenge.id), inbox_room(host.id), "tab1"]
+    )
 
 
 def _committed(session: Session, change) -> list[RoomEvent]:
