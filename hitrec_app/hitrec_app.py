@@ -27,6 +27,7 @@ from hitrec_app.state.challenges import (
 )
 from hitrec_app.state.drafts import DraftsListState, DraftState
 from hitrec_app.state.notifications import InboxLive, NotificationsState
+from hitrec_app.state.page_load import one_event
 from hitrec_app.state.presence import PresenceState
 from hitrec_app.state.productions import ProductionFormState, ProductionsState, ProductionState
 from hitrec_app.state.profile import ProfileState, PublicProfileState
@@ -89,9 +90,11 @@ for route, component, title, on_load in PAGES:
     # The navigation bar's bell: every page load (also the one after a websocket reconnect,
     # which gets a new socket) subscribes the tab to its signed-in user's inbox. And a tab
     # that moved on from a record or challenge page stops counting among its viewers.
+    # All of a page's steps run in ONE event (state/page_load.py): each on_load event is a
+    # full event round, and a join storm pays it for every tab.
     app.add_page(
         component,
         route=route,
         title=title,
-        on_load=[*handlers, InboxLive.join, PresenceState.arrive],
+        on_load=one_event(route, [*handlers, InboxLive.join, PresenceState.arrive]),
     )

@@ -32,8 +32,10 @@ def _no_join_snapshots_kept_between_tests() -> Iterator[None]:
     from hitrec_app.realtime import broadcast
 
     broadcast._snapshots.clear()
+    broadcast._joined.clear()
     yield
     broadcast._snapshots.clear()
+    broadcast._joined.clear()
 
 
 def alembic_config(url: str) -> Config:

@@ -164,7 +164,8 @@ async def tick() -> int:
             del _rooms[room]
             continue
         try:
-            await broadcast.publish(room, state.live, state.payload())
+            # Presence is not part of a room's join snapshots (a join reads it from `now`).
+            await broadcast.publish(room, state.live, state.payload(), snapshot_changed=False)
             sent += 1
         except Exception:
             log.exception("sending the presence of %s failed", room)

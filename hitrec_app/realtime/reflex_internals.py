@@ -47,6 +47,15 @@ def socket_sid(state: BaseState) -> str:
     return state.router.session.session_id
 
 
+def page_route(state: BaseState) -> str:
+    """The page whose event `state` is handling, as the route key Reflex registered its
+    on_load under (`format.format_route(route)`, e.g. "challenges/[id]", "index", "404"):
+    `EventNamespace.on_event` rewrites the event's router-data path to "/" + the route the
+    app's router matched the URL to (`App.router(path)`, "404" if none), which the state
+    reads back as `router.route_id`."""
+    return state.router.route_id.removeprefix("/")
+
+
 def delta_key(state_cls: type[BaseState]) -> str:
     """The key of a state's vars in a delta: `BaseState.get_full_name()`
     (e.g. "reflex___state____state.hitrec_app___state___records____record_live")."""

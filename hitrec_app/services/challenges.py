@@ -267,7 +267,12 @@ def has_expired(*, session: Session, now: datetime | None = None) -> bool:
 
 def get_challenge(*, session: Session, challenge_id: int, viewer: User | None = None) -> Challenge:
     """A challenge the viewer may see (drafts only for their host and admins)."""
-    challenge = session.get(Challenge, challenge_id)
+    return visible_to(session.get(Challenge, challenge_id), viewer)
+
+
+def visible_to(challenge: Challenge | None, viewer: User | None) -> Challenge:
+    """`challenge` if the viewer may see it (drafts only for their host and admins), else
+    NotFound (also for no challenge at all)."""
     if challenge is None or (
         challenge.state == "draft" and (viewer is None or not can_manage(viewer, challenge))
     ):

@@ -11,7 +11,9 @@ Two patterns every state uses (and new code copies):
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
@@ -64,6 +66,24 @@ def signed_in_page(
     return wrap
 
 
+# Session token -> its user, while one event's steps run (`one_lookup_per_token`).
+_users_of_this_event: ContextVar[dict[str, User | None] | None] = ContextVar(
+    "hitrec_users_of_this_event", default=None
+)
+
+
+@contextmanager
+def one_lookup_per_token() -> Iterator[None]:
+    """Within: `_current_user` looks each session token up once. A page's one on_load event
+    (state/page_load.py) runs the page's load, its room's join and the bell's, and each asks
+    who the user is; within one event the answer cannot change."""
+    reset = _users_of_this_event.set({})
+    try:
+        yield
+    finally:
+        _users_of_this_event.reset(reset)
+
+
 def _query(state: rx.State, names: tuple[str, ...]) -> str:
     params = state.router.url.query_parameters
     pairs = [f"{k}={as_id(params.get(k))}" for k in names if as_id(params.get(k)) is not None]
@@ -96,8 +116,17 @@ class AuthState(rx.State):
         return self.role in ("host", "admin")
 
     def _current_user(self) -> User | None:
+        token = self.session_token
+        if not token:
+            return None  # signed out: nothing to look up (most viewers of a busy page)
+        known = _users_of_this_event.get()
+        if known is not None and token in known:
+            return known[token]
         with session_scope() as session:
-            return accounts.user_for_token(session=session, token=self.session_token)
+            user = accounts.user_for_token(session=session, token=token)
+        if known is not None:
+            known[token] = user
+        return user
 
     def _require_user(self) -> User:
         user = self._current_user()

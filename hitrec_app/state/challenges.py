@@ -262,6 +262,79 @@ def _room_values(cid: int, parts: frozenset[RoomPart]) -> dict[str, object]:
     return values
 
 
+PAGE_READ_MAX_AGE = 5.0  # seconds a challenge page's shared read serves new tabs at most
+
+
+@dataclass(frozen=True)
+class _EntriesPage:
+    """One page of a challenge's entries as the page's rows."""
+
+    rows: tuple[EntryRow, ...]
+    page: int
+    pages: int
+    total: int
+    newest_id: int
+
+
+def _entries_page(cid: int, sort: str, kind: str, never_remixed: bool, page: int) -> _EntriesPage:
+    with session_scope() as session:
+        result = record_views.challenge_entries(
+            session=session,
+            challenge_id=cid,
+            sort=sort,
+            kind=kind,
+            never_remixed=never_remixed,
+            page=page,
+        )
+    return _EntriesPage(
+        rows=tuple(_entry_row(r) for r in result.rows),
+        page=result.page,
+        pages=result.pages,
+        total=result.total,
+        newest_id=result.newest_id,
+    )
+
+
+@dataclass(frozen=True)
+class _ChallengeRead:
+    """A challenge as every viewer sees it: the challenge (None: there is none; a detached
+    copy, only read) and what the page shows of it. Who may see it is decided per viewer."""
+
+    challenge: Challenge | None
+    shared: dict[str, object]
+    host_name: str = ""
+    host_username: str = ""
+
+
+def _challenge_read(session: Session, cid: int) -> _ChallengeRead:
+    challenge = challenges.find_challenge(session=session, challenge_id=cid)
+    if challenge is None:
+        return _ChallengeRead(None, {})
+    host, _ = challenges.host_and_production(session=session, challenge=challenge)
+    return _ChallengeRead(
+        challenge,
+        _challenge_values(session, challenge),
+        host_name=host.display_name if host else "",
+        host_username=host.username if host else "",
+    )
+
+
+@dataclass(frozen=True)
+class _PageRead:
+    """What a challenge page's load reads alike for every viewer: the challenge, and its
+    entries as a tab first lists them (newest first, no filter, page 1)."""
+
+    challenge: _ChallengeRead
+    entries: _EntriesPage
+
+
+def _page_read(cid: int) -> _PageRead:
+    # The entries first: an entry added meanwhile is then newer than their `newest_id`.
+    entries = _entries_page(cid, "newest", "", False, 1)
+    with session_scope() as session:
+        return _PageRead(_challenge_read(session, cid), entries)
+
+
 def _user_key(user: User | None) -> int:
     return (user.id or 0) if user is not None else 0
 
@@ -295,31 +368,22 @@ class ChallengeState(AuthState):
     _shown_to: int = -1  # the user (0: signed out) the challenge was last shown to
 
     def _load_entries(self) -> None:
-        with session_scope() as session:
-            result = record_views.challenge_entries(
-                session=session,
-                challenge_id=self.cid,
-                sort=self.sort,
-                kind=self.kind,
-                never_remixed=self.never_remixed,
-                page=self.page,
-            )
-        self.entries = [_entry_row(r) for r in result.rows]
+        result = _entries_page(self.cid, self.sort, self.kind, self.never_remixed, self.page)
+        self.entries = list(result.rows)
         self.page, self.pages, self.total = result.page, result.pages, result.total
         self.seen_upto = result.newest_id
 
     def _load_challenge(self, viewer: User | None) -> None:
         with session_scope() as session:
-            challenge = challenges.get_challenge(
-                session=session, challenge_id=self.cid, viewer=viewer
-            )
-            host, _ = challenges.host_and_production(session=session, challenge=challenge)
-            shared = _challenge_values(session, challenge)
+            self._show_challenge(_challenge_read(session, self.cid), viewer)
+
+    def _show_challenge(self, read: _ChallengeRead, viewer: User | None) -> None:
+        """Show the challenge `read` (as every viewer sees it) to `viewer`, or NotFound."""
+        challenge = challenges.visible_to(read.challenge, viewer)
         self.found = True
-        for name, value in shared.items():
-            setattr(self, name, value)
-        self.host_name = host.display_name if host else ""
-        self.host_username = host.username if host else ""
+        for name, value in read.shared.items():
+            setattr(self, name, copy.copy(value))  # `read` may be shared by every tab
+        self.host_name, self.host_username = read.host_name, read.host_username
         self.can_manage = viewer is not None and challenges.can_manage(viewer, challenge)
 
     @rx.event
@@ -335,13 +399,25 @@ class ChallengeState(AuthState):
         sweep_on_page_load()
         self.cid = cid
         self.sort, self.kind, self.never_remixed, self.page = "newest", "", False, 1
+        # What every viewer's load reads alike, read once per room change (a join storm of
+        # 1,000 tabs reads it once); kept PAGE_READ_MAX_AGE at most for what no room message
+        # announces (a member's new display name).
+        read = broadcast.snapshot(
+            challenge_room(cid), lambda: _page_read(cid), part="page", max_age=PAGE_READ_MAX_AGE
+        )
         try:
-            self._load_challenge(viewer)
+            self._show_challenge(read.challenge, viewer)
         except NotFound:
             self.cid = 0  # sorting and paging then list nothing of a challenge not shown
             return
         self._shown_to = _user_key(viewer)
-        self._load_entries()
+        self.entries = list(read.entries.rows)
+        self.page, self.pages, self.total = (
+            read.entries.page,
+            read.entries.pages,
+            read.entries.total,
+        )
+        self.seen_upto = read.entries.newest_id
 
     @rx.event
     def set_sort(self, value: str):

@@ -163,3 +163,58 @@ def test_a_snapshot_is_read_again_once_it_is_old(namespace, monkeypatch):
     clock[0] += broadcast.SNAPSHOT_MAX_AGE + 1
     assert broadcast.snapshot("challenge-1", lambda: "closing soon") == "closing soon"
     broadcast._snapshots.clear()
+
+
+def test_a_room_change_forgets_every_part_of_the_rooms_snapshot_but_presence_keeps_them(
+    namespace,
+):
+    assert broadcast.snapshot("challenge-1", lambda: "room") == "room"
+    assert broadcast.snapshot("challenge-1", lambda: "page", part="page") == "page"
+    assert broadcast.snapshot("challenge-1", lambda: "not read", part="page") == "page"
+    # Presence's counts are not part of what a join reads through `snapshot`.
+    run(broadcast.publish("challenge-1", RecordLive, {"watching": 3}, snapshot_changed=False))
+    assert broadcast.snapshot("challenge-1", lambda: "not read", part="page") == "page"
+    run(broadcast.publish("challenge-1", RecordLive, {"hearts": 3}))
+    assert broadcast.snapshot("challenge-1", lambda: "room 2") == "room 2"
+    assert broadcast.snapshot("challenge-1", lambda: "page 2", part="page") == "page 2"
+
+
+def test_a_part_is_kept_no_longer_than_its_own_max_age(namespace, monkeypatch):
+    clock = [1000.0]
+    monkeypatch.setattr(broadcast.time, "monotonic", lambda: clock[0])
+    assert broadcast.snapshot("challenge-1", lambda: "old", part="page", max_age=5) == "old"
+    clock[0] += 6
+    assert broadcast.snapshot("challenge-1", lambda: "new", part="page", max_age=5) == "new"
+
+
+class CountingRooms(FakeNamespace):
+    """python-socketio's `rooms(sid)` scans every room of the namespace (each socket is one):
+    counted, as a join storm would pay it once per tab."""
+
+    def __init__(self):
+        super().__init__()
+        self.scans = 0
+
+    def rooms(self, sid):
+        self.scans += 1
+        return super().rooms(sid)
+
+
+def test_subscribing_and_leaving_never_scan_every_room_and_a_closed_socket_is_forgotten(
+    monkeypatch,
+):
+    fake = CountingRooms()
+    monkeypatch.setattr(broadcast, "_namespace", lambda: fake)
+    internals.on_disconnect(fake, broadcast.forget_socket)
+    for n in range(200):
+        run(broadcast.subscribe(f"tab{n}", "inbox-1", leave_prefix="inbox-"))
+        run(broadcast.leave(f"tab{n}", "inbox-"))
+        run(broadcast.subscribe(f"tab{n}", "challenge-1", leave_prefix="challenge-"))
+    assert fake.scans == 0
+    assert len(fake.members["challenge-1"]) == 200 and fake.members["inbox-1"] == set()
+    fake.disconnect("tab0")
+    assert "tab0" not in broadcast._joined and "tab1" in broadcast._joined
+    # A join that runs after its socket closed keeps nothing of it either.
+    fake.gone.add("late")
+    run(broadcast.subscribe("late", "challenge-1"))
+    assert "late" not in broadcast._joined

@@ -16,6 +16,7 @@ from sqlalchemy import event as sa_event
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from hitrec_app import routes
 from hitrec_app.db import session_scope
 from hitrec_app.models import User
 from hitrec_app.models.types import utcnow
@@ -29,6 +30,8 @@ from hitrec_app.state import base as base_state
 from hitrec_app.state import challenges as challenge_state
 from hitrec_app.state import notifications as notification_state
 from hitrec_app.state import records as record_state
+from hitrec_app.state.page_load import PageLoad, one_event
+from hitrec_app.state.presence import PresenceState
 from hitrec_app.tasks import challenge_expiry
 from hitrec_app.vocabulary import (
     ACTIVITY_ROOM,
@@ -43,6 +46,7 @@ from hitrec_app.vocabulary import (
 from tests.factories import make_user, open_challenge, text_record
 from tests.realtime.test_broadcast import FakeNamespace
 from tests.state.test_handler_args import _signed_in
+from tests.state.test_page_load import on_page
 
 
 @pytest.fixture
@@ -353,6 +357,94 @@ def test_challenge_join_trusts_the_page_load_only_for_the_user_it_was_shown_to(
     assert "tab1" not in namespace.members[challenge_room(draft.id)]
 
 
+def test_a_storm_of_page_loads_reads_the_challenge_page_once_until_its_room_changes(
+    live_db, session, namespace, monkeypatch
+):
+    host = make_user(session, "host", role="host")
+    challenge = open_challenge(session, host, title="Lighthouse")
+    text_record(session, host, "Drops", challenge=challenge)
+    session.commit()
+    monkeypatch.setattr(challenge_state, "param_id", lambda _state, *_a: challenge.id)
+    tabs = [_signed_in(session, host, challenge_state.ChallengeState) for _ in range(10)]
+    reads = []  # per page load: statements reading the challenge's entries
+    for tab in tabs:
+        with _counting_queries() as statements:
+            challenge_state.ChallengeState.load.fn(tab)
+        reads.append(sum("FROM records" in s for s in statements))
+        assert tab.found and tab.title == "Lighthouse" and tab.can_manage
+        assert [e.title for e in tab.entries] == ["Drops"] and tab.total == 1
+    assert reads[0] > 0 and reads[1:] == [0] * 9
+    # Each tab holds its own copies: one tab's list is not another's.
+    assert tabs[0].entries is not tabs[1].entries and tabs[0].kinds is not tabs[1].kinds
+    # A new entry's room message: the next tab to load reads the page again and lists it.
+    _dispatch(_committed(session, lambda s: text_record(s, host, "Puddles", challenge=challenge)))
+    late = _signed_in(session, host, challenge_state.ChallengeState)
+    challenge_state.ChallengeState.load.fn(late)
+    assert [e.title for e in late.entries] == ["Puddles", "Drops"] and late.total == 2
+
+
+def test_a_page_read_shared_by_every_viewer_still_hides_a_draft_from_all_but_its_host(
+    live_db, session, namespace, monkeypatch
+):
+    host = make_user(session, "host", role="host")
+    draft = challenges.create_challenge(
+        session=session, actor_id=host.id, data=ChallengeInput(title="Secret", prompt="Shh")
+    )
+    session.commit()
+    monkeypatch.setattr(challenge_state, "param_id", lambda _state, *_a: draft.id)
+    for user, shown in ((host, True), (make_user(session, "visitor"), False), (host, True)):
+        page = _signed_in(session, user, challenge_state.ChallengeState)
+        challenge_state.ChallengeState.load.fn(page)
+        assert (page.found, page.title == "Secret", page.cid == draft.id) == (shown,) * 3
+    anonymous = run(
+        _signed_in(session, host, challenge_state.ChallengeState).get_state(base_state.AuthState)
+    )
+    anonymous.session_token = ""
+    page = run(anonymous.get_state(challenge_state.ChallengeState))
+    challenge_state.ChallengeState.load.fn(page)
+    assert not page.found and page.title == ""
+
+
+# --- a page's one on_load event ---------------------------------------------------------------
+
+
+def test_the_challenge_page_loads_joins_its_room_the_bell_and_presence_in_one_event(
+    live_db, session, namespace, monkeypatch
+):
+    host = make_user(session, "host", role="host")
+    challenge = open_challenge(session, host, title="Lighthouse")
+    text_record(session, host, "Drops", challenge=challenge)
+    notifications.notify(
+        session=session, user_id=host.id, kind=notifications.COMMENTED, message="Hi", link="/"
+    )
+    session.commit()
+    steps = [
+        challenge_state.ChallengeState.load,
+        challenge_state.ChallengeLive.join,
+        notification_state.InboxLive.join,
+        PresenceState.arrive,
+    ]
+    assert one_event(routes.CHALLENGE, steps) is PageLoad.load  # as hitrec_app.py has it
+    state = _signed_in(session, host, PageLoad)
+    on_page(state, routes.CHALLENGE, f"/challenges/{challenge.id}")
+    _with_sid(monkeypatch, "tab1")
+
+    with _counting_queries() as statements:
+        assert run(PageLoad.load.fn(state)) is None
+    # The load, the room's join and the bell each ask who the user is: looked up once.
+    assert sum("FROM user_sessions" in s for s in statements) == 1
+
+    page = run(state.get_state(challenge_state.ChallengeState))
+    live = run(state.get_state(challenge_state.ChallengeLive))
+    inbox = run(state.get_state(notification_state.InboxLive))
+    assert page.found and [e.title for e in page.entries] == ["Drops"]
+    assert live.cid == challenge.id and live.watching == 1
+    assert inbox.unread == 1
+    assert sorted(namespace.rooms("tab1")) == sorted(
+        [challenge_room(challenge.id), inbox_room(host.id), "tab1"]
+    )
+
+
 def _committed(session: Session, change) -> list[RoomEvent]:
     """Run `change(session)` and commit it; the service events delivered after the commit."""
     delivered: list[RoomEvent] = []
@@ -503,7 +595,9 @@ class MembersNamespace(FakeNamespace):
     def __init__(self):
         super().__init__()
         manager = SimpleNamespace(
-            get_participants=lambda _ns, room: [(sid, sid) for sid in self.members.get(room, ())]
+            get_participants=lambda _ns, room: [(sid, sid) for sid in self.members.get(room, ())],
+            is_connected=self.is_connected,
+            is_pre_connected=self.is_pre_connected,
         )
         self.server = SimpleNamespace(manager=manager)
 

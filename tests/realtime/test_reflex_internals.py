@@ -275,3 +275,25 @@ def test_python_socketio_fan_out_is_what_fanoutmanager_copies():
     assert isinstance(queue, asyncio.Queue) and queue.maxsize == 0
     handle = inspect.getsource(AsyncPubSubManager._handle_emit)
     assert "await super().emit(message['event'], data," in handle
+
+
+def test_an_events_page_is_the_route_key_reflex_registered_its_on_load_under():
+    """`EventNamespace.on_event` rewrites the event's path to the route the app's router
+    matched ("404" if none), `App.add_page` keys on_load by `format_route(route)`, and
+    `App.get_load_events` looks on_load up by the same match."""
+    from reflex.utils import format
+
+    source = inspect.getsource(EventNamespace.on_event)
+    assert 'router_data[constants.RouteVar.PATH] = "/" + (' in source
+    assert 'self.app.router(path) or "404"' in source
+    assert "self._load_events[page.route]" in inspect.getsource(App._commit_page)
+    assert "self._load_events.get(" in inspect.getsource(App.get_load_events)
+    assert [format.format_route(r) for r in ("/", "/challenges/[id]", "/404")] == [
+        "index",
+        "challenges/[id]",
+        "404",
+    ]
+    state = SimpleNamespace(
+        router=RouterData.from_router_data({"pathname": "/challenges/[id]", "asPath": "/c/3"})
+    )
+    assert internals.page_route(state) == "challenges/[id]"  # type: ignore[arg-type]
