@@ -94,7 +94,8 @@ def _summary(kind: str, round_number: int | None, p: dict[str, Any]) -> str:
 def timeline(*, session: Session, session_id: int) -> list[TimelineItem]:
     """Everything that happened in the session, in order. The text of entries the host hid
     (or of removed participants) is left out: the replay shows that an entry was there."""
-    live = session.get(LiveSession, session_id) if 0 < session_id <= MAX_ID else None
+    valid = isinstance(session_id, int) and 0 < session_id <= MAX_ID
+    live = session.get(LiveSession, session_id) if valid else None
     if live is None:
         raise NotFound("That live session does not exist.")
     hidden = set(

@@ -71,7 +71,8 @@ class LiveSessionView:
 def session_view(*, session: Session, session_id: int, viewer_id: int | None) -> LiveSessionView:
     """The session as the viewer (None: signed out) sees it now. Hidden entries show only
     to the host (flagged `hidden`) and, as `my_entry`, to their author."""
-    live = session.get(LiveSession, session_id) if 0 < session_id <= MAX_ID else None
+    valid = isinstance(session_id, int) and 0 < session_id <= MAX_ID
+    live = session.get(LiveSession, session_id) if valid else None
     if live is None:
         raise NotFound("That live session does not exist.")
     viewer = session.get(User, viewer_id) if viewer_id else None
