@@ -66,6 +66,11 @@ SIGN_OFF_ANSWERS: Final = ("accept", "object")  # a payee's answer to their own 
 # carried forward below the minimum payout); a payment moves owed to paid.
 LEDGER_ACCOUNTS: Final = ("pool", "owed", "carried", "paid")
 RECORD_SORTS: Final = ("newest", "hearts", "remixes")
+# A live session: scheduled -> lobby (people join by code) -> running (rounds) -> finished.
+LIVE_SESSION_STATES: Final = ("scheduled", "lobby", "running", "finished")
+# A round: pending -> running (entries until `ends_at`) -> voting -> revealed.
+LIVE_ROUND_STATES: Final = ("pending", "running", "voting", "revealed")
+LIVE_ROUND_KINDS: Final[tuple[RecordKind, ...]] = ("text", "image")  # what a round's entries are
 
 # --- limits ------------------------------------------------------------------------------------
 
@@ -121,6 +126,17 @@ PROPOSAL_OPEN_DAYS: Final = 14  # a proposal (or a new version) takes feedback t
 CHANGE_REASON_MAX: Final = 500  # characters of the reason for changing a share
 VOTE_REASON_MAX: Final = 1_000  # characters of the reason given with a vote or a sign-off
 PAYMENT_REFERENCE_MAX: Final = 200  # characters of a payment's reference (ledger_entries.reference)
+# Live sessions. A join code uses letters and digits nobody confuses when read aloud or off a
+# screen (no I/1/L, O/0).
+LIVE_CODE_ALPHABET: Final = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+LIVE_CODE_LENGTH: Final = 6
+LIVE_TITLE_MAX: Final = 200  # characters of a session's title
+LIVE_PROMPT_MAX: Final = 1_000  # characters of a round's prompt
+LIVE_ENTRY_MAX: Final = 2_000  # characters of a text entry (short: a sprint, not a chapter)
+LIVE_MAX_ROUNDS: Final = 20
+LIVE_ROUND_MIN_S: Final = 10  # a round's duration, in seconds
+LIVE_ROUND_MAX_S: Final = 3_600
+LIVE_EXTEND_MAX_S: Final = 600  # seconds one extension may add
 
 # --- rooms (real-time channels) ----------------------------------------------------------------
 
@@ -157,6 +173,15 @@ PROPOSAL_ROOM_PREFIX: Final = "proposal-"
 def proposal_room(proposal_id: int) -> str:
     """A pay proposal's discussion: votes, tallies, comments, sign-offs and new versions."""
     return f"{PROPOSAL_ROOM_PREFIX}{proposal_id}"
+
+
+LIVE_ROOM_PREFIX: Final = "live-"
+
+
+def live_room(session_id: int) -> str:
+    """A live session's room: lobby, rounds, entries, spotlight, tallies (never a countdown
+    tick: clients count down to the round's `ends_at` themselves)."""
+    return f"{LIVE_ROOM_PREFIX}{session_id}"
 
 
 def draft_room(draft_id: int) -> str:
@@ -232,3 +257,27 @@ class EventKind(StrEnum):
     PROPOSAL_VOTE = "proposal.vote"  # one line's tally after a vote
     PROPOSAL_COMMENT = "proposal.comment"  # the new comment itself
     PROPOSAL_SIGN_OFF = "proposal.sign_off"  # a payee's answer, and how many have not answered
+    # To a live session's room (services/live_*.py say each payload); `seq` is the session's
+    # number of host actions applied, so a view can tell it missed one and reload.
+    LIVE_SESSION = "live.session"  # the session's state changed
+    LIVE_LOBBY = "live.lobby"  # someone joined or was removed, and how many are in
+    LIVE_ROUND = "live.round"  # a round's state or end time changed
+    LIVE_ENTRY = "live.entry"  # an entry was submitted, revised or hidden
+    LIVE_SPOTLIGHT = "live.spotlight"  # the entry shown large to all (or none)
+    LIVE_TALLY = "live.tally"  # one round's votes (only their number while hidden)
+
+
+class LiveMoment(StrEnum):
+    """What a live session's timeline (`live_events.kind`) records, in the order it happened."""
+
+    LOBBY_OPENED = "lobby.opened"
+    ROUND_STARTED = "round.started"
+    ROUND_EXTENDED = "round.extended"
+    ROUND_ENDED = "round.ended"  # entries closed; the vote opens
+    ENTRY_SUBMITTED = "entry.submitted"
+    ENTRY_REVISED = "entry.revised"
+    ENTRY_HIDDEN = "entry.hidden"
+    SPOTLIGHT = "spotlight"
+    PARTICIPANT_REMOVED = "participant.removed"
+    ROUND_REVEALED = "round.revealed"  # the vote's tally at the reveal
+    SESSION_ENDED = "session.ended"  # the result: how many entries became records

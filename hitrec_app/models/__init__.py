@@ -15,7 +15,14 @@ from hitrec_app.models.creative import (
     RecordTag,
 )
 from hitrec_app.models.drafts import Draft, DraftCollaborator
-from hitrec_app.models.live import LiveEntry, LiveRound, LiveSession
+from hitrec_app.models.live import (
+    LiveEntry,
+    LiveEvent,
+    LiveParticipant,
+    LiveRound,
+    LiveSession,
+    LiveVote,
+)
 from hitrec_app.models.money import (
     LedgerEntry,
     MoneyEntry,
@@ -43,8 +50,11 @@ __all__ = [
     "Heart",
     "LedgerEntry",
     "LiveEntry",
+    "LiveEvent",
+    "LiveParticipant",
     "LiveRound",
     "LiveSession",
+    "LiveVote",
     "LoginAttempt",
     "MoneyEntry",
     "Notification",

@@ -31,7 +31,17 @@ from hitrec_app.models import (
     User,
     utcnow,
 )
-from hitrec_app.services import accounts, lineage, uploads
+from hitrec_app.services import (
+    accounts,
+    lineage,
+    live_entries,
+    live_moderation,
+    live_results,
+    live_rounds,
+    live_sessions,
+    uploads,
+)
+from hitrec_app.services.live_sessions import RoundInput
 
 DEMO_PASSWORD = "hitrec-demo-2026"  # noqa: S105 (documented in the README)
 STUDIO = Path(__file__).with_name("demo_studio.toml")
@@ -78,6 +88,7 @@ def load_demo(*, session: Session) -> bool:
         ("productions", build.contributions_and_money),
         ("drafts", build.draft),
         ("records", build.reactions),
+        ("live_sessions", build.live_session),
     )
     for section, step in steps:
         for spec in studio[section]:
@@ -89,7 +100,8 @@ def load_demo(*, session: Session) -> bool:
 
 class _Builder:
     """Turns the studio's entries into rows, keeping each named row (users by username,
-    the rest by key) for the entries that refer to it."""
+    the rest by key) for the entries that refer to it. Live sessions are played through
+    their services instead, so their rounds, entries, votes, records and timeline agree."""
 
     def __init__(self, session: Session) -> None:
         self.session = session
@@ -222,3 +234,56 @@ class _Builder:
                 Comment(author_id=author_id, record_id=record.id, body=comment["body"])
             )
         record.heart_count, record.comment_count = len(hearts), len(comments)
+
+    def live_session(self, spec: dict[str, Any]) -> None:
+        """A scheduled session, or one played to its end: each round started, its entries
+        submitted (an image round's with the demo picture), an entry spotlighted, the round
+        ended, the votes cast and revealed; then the session ended (entries become records)."""
+        s = self.session
+        host = _id(self.users[spec["host"]])
+        starts = spec.get("starts_in_hours")
+        live = live_sessions.schedule_session(
+            session=s,
+            user_id=host,
+            challenge_id=_id(self.challenges[spec["challenge"]]),
+            title=spec["title"],
+            rounds=[
+                RoundInput(r["prompt"], r["kind"], r["duration_s"], r.get("tally_hidden", False))
+                for r in spec["rounds"]
+            ],
+            scheduled_for=self.now + timedelta(hours=starts) if starts else None,
+        )
+        if spec["state"] == "scheduled":
+            return
+        sid = _id(live)
+        live_sessions.open_lobby(session=s, user_id=host, session_id=sid)
+        for username in spec["people"]:
+            live_sessions.join(session=s, user_id=_id(self.users[username]), code=live.code)
+        spotlit: dict[str, int] = {}  # author -> their entry the host spotlighted
+        for number, round_spec in enumerate(spec["rounds"], start=1):
+            row = live_rounds.start_round(session=s, user_id=host, session_id=sid, number=number)
+            entries: dict[str, int] = {}
+            for entry in round_spec.get("entries", ()):
+                answers = entry.get("answers")
+                made = live_entries.submit_entry(
+                    session=s,
+                    user_id=_id(self.users[entry["by"]]),
+                    round_id=_id(row),
+                    text=entry["text"],
+                    image=_demo_image() if row.kind == "image" else None,
+                    answers_entry_id=spotlit[answers] if answers else None,
+                )
+                entries[entry["by"]] = _id(made)
+            if "spotlight" in round_spec:
+                author = round_spec["spotlight"]
+                live_moderation.spotlight(
+                    session=s, user_id=host, session_id=sid, entry_id=entries[author]
+                )
+                spotlit[author] = entries[author]
+            live_rounds.end_round(session=s, user_id=host, session_id=sid, number=number)
+            for voter, author in round_spec.get("votes", {}).items():
+                live_entries.cast_vote(
+                    session=s, user_id=_id(self.users[voter]), entry_id=entries[author]
+                )
+            live_rounds.reveal(session=s, user_id=host, session_id=sid, number=number)
+        live_results.end_session(session=s, user_id=host, session_id=sid)

@@ -1,7 +1,15 @@
-from sqlmodel import select
+from sqlmodel import col, select
 
-from hitrec_app.models import Challenge, MoneyEntry, Production, Record, RecordSource, User
-from hitrec_app.services import accounts, demo, productions
+from hitrec_app.models import (
+    Challenge,
+    LiveSession,
+    MoneyEntry,
+    Production,
+    Record,
+    RecordSource,
+    User,
+)
+from hitrec_app.services import accounts, demo, live_views, productions
 from tests.factories import make_user
 
 
@@ -44,3 +52,27 @@ def test_the_demo_production_has_roles_weights_and_money_in_and_out(session):
         profit_minor=221_050,
         pool_minor=110_525,
     )
+
+
+def test_the_demo_has_a_scheduled_live_session_and_a_finished_one_to_replay(session):
+    demo.load_demo(session=session)
+    session.commit()
+    sessions = {s.state: s for s in session.exec(select(LiveSession))}
+    assert set(sessions) == {"scheduled", "finished"}
+    upcoming = live_views.session_view(
+        session=session, session_id=sessions["scheduled"].id, viewer_id=None
+    )
+    assert upcoming.scheduled_for is not None and len(upcoming.rounds) == 2
+    done = live_views.session_view(
+        session=session, session_id=sessions["finished"].id, viewer_id=None
+    )
+    assert [r.state for r in done.rounds] == ["revealed"] * 3
+    kinds = [item.kind for item in live_views.timeline(session=session, session_id=done.id)]
+    assert kinds[0] == "lobby.opened" and kinds[-1] == "session.ended"
+    assert {"spotlight", "round.revealed", "entry.submitted"} <= set(kinds)
+    made = session.exec(select(Record).where(Record.tags == "live")).all()
+    assert len(made) == 6 and {r.kind for r in made} == {"text", "image"}
+    answers = session.exec(
+        select(RecordSource).where(col(RecordSource.record_id).in_([r.id for r in made]))
+    ).all()
+    assert len(answers) == 2, "both answers cite the spotlit log"
