@@ -30,6 +30,8 @@ RECORDS = "/records"
 RECORD_NEW = "/records/new"
 RECORD = "/records/[id]"
 NOTIFICATIONS = "/notifications"
+PROPOSAL = "/proposals/[id]"
+EARNINGS = "/earnings"
 NOT_FOUND = "/404"
 
 
@@ -57,6 +59,10 @@ def challenge_edit_url(challenge_id: int | Var[int]) -> str:
 
 def record_url(record_id: int | Var[int]) -> str:
     return f"{RECORDS}/{_id(record_id)}"
+
+
+def proposal_url(proposal_id: int | Var[int]) -> str:
+    return f"/proposals/{_id(proposal_id)}"
 
 
 def new_record_url(

@@ -53,6 +53,13 @@ CONTRIBUTION_ROLES: Final = (
     "animation",
     "photography",
 )
+# The role a challenge's entry takes when a production is made from the challenge.
+KIND_CONTRIBUTION_ROLES: Final[dict[str, str]] = {
+    "text": "story",
+    "image": "illustration",
+    "audio": "score",
+    "video": "performance",
+}
 VOTE_VALUES: Final = ("agree", "object", "abstain")  # a member's vote on a proposal line
 SIGN_OFF_ANSWERS: Final = ("accept", "object")  # a payee's answer to their own line
 # Ledger accounts: the production's pool pays out into what is owed to a contributor (or
@@ -105,6 +112,15 @@ LIVE_ENTRIES: Final = 20  # the newest entries (new ones show on top of "Newest"
 LIVE_REMOVALS: Final = 100  # the entries taken down most recently (hidden from every list)
 LIVE_TITLES: Final = 50  # the titles of the entries edited most recently
 TOTAL_BPS: Final = 10_000  # shares are integer basis points: 100% = 10,000
+# Money columns are 32-bit integers (PostgreSQL `integer`): one amount in minor units at most.
+MONEY_MAX_MINOR: Final = 2**31 - 1
+CONTRIBUTION_ROLE_MAX: Final = 40  # characters of a contribution's role (free text allowed)
+CONTRIBUTION_WEIGHT_MAX: Final = 1_000  # a contribution's weight: 100 is a standard part
+STANDARD_WEIGHT: Final = 100
+PROPOSAL_OPEN_DAYS: Final = 14  # a proposal (or a new version) takes feedback this long by default
+CHANGE_REASON_MAX: Final = 500  # characters of the reason for changing a share
+VOTE_REASON_MAX: Final = 1_000  # characters of the reason given with a vote or a sign-off
+PAYMENT_REFERENCE_MAX: Final = 200  # characters of a payment's reference (ledger_entries.reference)
 
 # --- rooms (real-time channels) ----------------------------------------------------------------
 
@@ -135,8 +151,24 @@ def records_room(challenge_id: int | None) -> str:
     return challenge_room(challenge_id) if challenge_id else STANDALONE_RECORDS_ROOM
 
 
+PROPOSAL_ROOM_PREFIX: Final = "proposal-"
+
+
+def proposal_room(proposal_id: int) -> str:
+    """A pay proposal's discussion: votes, tallies, comments, sign-offs and new versions."""
+    return f"{PROPOSAL_ROOM_PREFIX}{proposal_id}"
+
+
 def draft_room(draft_id: int) -> str:
     return f"draft-{draft_id}"
+
+
+PRODUCTION_ROOM_PREFIX: Final = "production-"
+
+
+def production_room(production_id: int) -> str:
+    """Where a production's changes (settings, contributions, money) are announced."""
+    return f"{PRODUCTION_ROOM_PREFIX}{production_id}"
 
 
 INBOX_ROOM_PREFIX: Final = "inbox-"
@@ -191,3 +223,12 @@ class EventKind(StrEnum):
     NOTIFICATION_NEW = "notification.new"
     NOTIFICATION_READ = "notification.read"
     DRAFT_MEMBER_CHANGED = "draft.member_changed"
+    # To the production's room: {"production_id", "part": "settings" | "contributions" |
+    # "money"}; the contributors' pool may have changed.
+    PRODUCTION_CHANGED = "production.changed"
+    # To a proposal's room (payloads small enough for a live view to apply without a query):
+    # its state, version, closing date or tally visibility changed
+    PROPOSAL_CHANGED = "proposal.changed"
+    PROPOSAL_VOTE = "proposal.vote"  # one line's tally after a vote
+    PROPOSAL_COMMENT = "proposal.comment"  # the new comment itself
+    PROPOSAL_SIGN_OFF = "proposal.sign_off"  # a payee's answer, and how many have not answered
