@@ -111,6 +111,7 @@ def navbar() -> rx.Component:
                 nav_link("Home", routes.HOME),
                 nav_link("Challenges", routes.CHALLENGES),
                 rx.cond(AuthState.signed_in, nav_link("Drafts", routes.DRAFTS)),
+                rx.cond(AuthState.signed_in, nav_link("Earnings", routes.EARNINGS)),
                 spacing="4",
                 align="center",
             ),
