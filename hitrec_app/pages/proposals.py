@@ -413,7 +413,8 @@ def _lines_table() -> rx.Component:
                 )
             ),
             rx.el.tbody(rx.foreach(_shown_lines(), _line)),
-            style={"width": "100%", "borderCollapse": "collapse"},
+            # On a narrow screen the table scrolls sideways rather than squeezing the evidence.
+            style={"width": "100%", "minWidth": "52em", "borderCollapse": "collapse"},
         ),
         overflow_x="auto",
         width="100%",
@@ -750,10 +751,11 @@ def _reason_link(r: ObjectVar[ReasonLinkRow]) -> rx.Component:
 
 def _diff_row(d: ObjectVar[DiffRow]) -> rx.Component:
     cell = {"padding": "0.5em", "verticalAlign": "top"}
+    figures = {**cell, "whiteSpace": "nowrap"}
     return rx.el.tr(
         rx.el.td(rx.link(d.name, href=routes.user_url(d.username)), style=cell),
-        rx.el.td(d.before, style=cell),
-        rx.el.td(d.after, style=cell),
+        rx.el.td(d.before, style=figures),
+        rx.el.td(d.after, style=figures),
         rx.el.td(
             rx.text(
                 d.change,
@@ -762,7 +764,7 @@ def _diff_row(d: ObjectVar[DiffRow]) -> rx.Component:
                 ),
                 weight="bold",
             ),
-            style=cell,
+            style=figures,
         ),
         rx.el.td(d.reason, style=cell),
         style={"borderTop": "1px solid var(--gray-a5)"},
