@@ -12,6 +12,7 @@ from hitrec_app.pages import account, home, profile
 from hitrec_app.pages.challenges import board, challenge_form, challenge_page
 from hitrec_app.pages.drafts import draft_page, drafts_index
 from hitrec_app.pages.notifications import notifications_page
+from hitrec_app.pages.productions import production_form, production_page, productions_index
 from hitrec_app.pages.proposals import earnings_page, proposal_diff_page, proposal_page
 from hitrec_app.pages.records import record_page, submit_form
 from hitrec_app.realtime import presence, rooms
@@ -28,6 +29,7 @@ from hitrec_app.state.challenges import (
 from hitrec_app.state.drafts import DraftsListState, DraftState
 from hitrec_app.state.notifications import InboxLive, NotificationsState
 from hitrec_app.state.presence import PresenceState
+from hitrec_app.state.productions import ProductionFormState, ProductionsState, ProductionState
 from hitrec_app.state.profile import ProfileState, PublicProfileState
 from hitrec_app.state.proposals import (
     EarningsState,
@@ -93,6 +95,10 @@ PAGES: tuple[tuple[str, ComponentCallable, str, EventType[()]], ...] = (
     ),
     (routes.PROPOSAL_DIFF, proposal_diff_page, "What changed · hitrec", ProposalDiffState.load),
     (routes.EARNINGS, earnings_page, "Your earnings · hitrec", EarningsState.load),
+    # Productions and their money (issue 9).
+    (routes.PRODUCTIONS, productions_index, "Productions · hitrec", ProductionsState.load),
+    (routes.PRODUCTION_NEW, production_form, "New production · hitrec", ProductionFormState.load),
+    (routes.PRODUCTION, production_page, "Production · hitrec", ProductionState.load),
 )
 for route, component, title, on_load in PAGES:
     handlers: list[EventType[()]] = list(on_load) if isinstance(on_load, list) else [on_load]

@@ -29,6 +29,9 @@ CHALLENGE_EDIT = "/challenges/[id]/edit"
 RECORDS = "/records"
 RECORD_NEW = "/records/new"
 RECORD = "/records/[id]"
+PRODUCTIONS = "/productions"
+PRODUCTION_NEW = "/productions/new"
+PRODUCTION = "/productions/[id]"
 NOTIFICATIONS = "/notifications"
 PROPOSALS = "/proposals"
 PROPOSAL = "/proposals/[id]"
@@ -63,10 +66,6 @@ def record_url(record_id: int | Var[int]) -> str:
     return f"{RECORDS}/{_id(record_id)}"
 
 
-def production_url(production_id: int | Var[int]) -> str:
-    return f"/productions/{_id(production_id)}"
-
-
 def proposal_url(proposal_id: int | Var[int]) -> str:
     return f"{PROPOSALS}/{_id(proposal_id)}"
 
@@ -88,6 +87,15 @@ def new_record_url(
     if remix_of is not None:
         params.append(f"remix={_id(remix_of)}")
     return RECORD_NEW + ("?" + "&".join(params) if params else "")
+
+
+def production_url(production_id: int | Var[int]) -> str:
+    return f"{PRODUCTIONS}/{_id(production_id)}"
+
+
+def new_production_url(*, challenge_id: int | Var[int] | None = None) -> str:
+    """The new-production form, optionally made from a challenge (its entries included)."""
+    return PRODUCTION_NEW + (f"?challenge={_id(challenge_id)}" if challenge_id is not None else "")
 
 
 def sign_in_url(next_path: str = "") -> str:

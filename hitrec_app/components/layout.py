@@ -110,6 +110,7 @@ def navbar() -> rx.Component:
             rx.hstack(
                 nav_link("Home", routes.HOME),
                 nav_link("Challenges", routes.CHALLENGES),
+                nav_link("Productions", routes.PRODUCTIONS),
                 rx.cond(AuthState.signed_in, nav_link("Drafts", routes.DRAFTS)),
                 rx.cond(AuthState.signed_in, nav_link("Earnings", routes.EARNINGS)),
                 spacing="4",

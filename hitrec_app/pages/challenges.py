@@ -269,7 +269,7 @@ def _joined() -> rx.Var[bool]:
     return cast(rx.Var[bool], ChallengeLive.cid == ChallengeState.cid)
 
 
-def _shown(live: rx.Var, own: rx.Var | str) -> rx.Var:
+def _shown(live: rx.Var, own: rx.Var | str | int) -> rx.Var:
     """The room's value once this tab has joined the challenge's room (it follows every
     change), else the one this tab loaded."""
     return rx.cond(_joined(), live, own)
@@ -400,7 +400,7 @@ def _taking_entries() -> rx.Var[bool]:
 
 def _manage_buttons() -> rx.Component:
     s = ChallengeState
-    return rx.hstack(
+    return wrap_row(
         rx.cond(
             _status() != "closed",
             link_button("Edit challenge", routes.challenge_edit_url(s.cid), variant="outline"),
@@ -408,6 +408,15 @@ def _manage_buttons() -> rx.Component:
         rx.cond(
             _status() == "draft",
             rx.button("Open challenge", on_click=s.open_challenge, color_scheme="green"),
+        ),
+        rx.cond(
+            _shown(ChallengeLive.production_id, s.production_id) == 0,
+            link_button(
+                "Make a production from this challenge",
+                routes.new_production_url(challenge_id=s.cid),
+                icon="clapperboard",
+                variant="soft",
+            ),
         ),
         rx.cond(
             _taking_entries(),
@@ -442,7 +451,17 @@ def _challenge_header() -> rx.Component:
             money != "",
             rx.callout(money, icon="hand-coins", color_scheme="amber", title="Money involved"),
         ),
-        rx.cond(production != "", rx.text("For the production “", production, "”", size="2")),
+        rx.cond(
+            production != "",
+            rx.text(
+                "For the production ",
+                rx.link(
+                    production,
+                    href=routes.production_url(_shown(live.production_id, s.production_id)),
+                ),
+                size="2",
+            ),
+        ),
     )
 
 

@@ -75,7 +75,7 @@ def load_demo(*, session: Session) -> bool:
         ("productions", build.production),
         ("challenges", build.challenge),
         ("records", build.record),
-        ("productions", build.credits_and_revenue),
+        ("productions", build.contributions_and_money),
         ("drafts", build.draft),
         ("records", build.reactions),
         ("proposals", build.proposal),
@@ -120,7 +120,11 @@ class _Builder:
     def production(self, spec: dict[str, Any]) -> None:
         host = self.users[spec["host"]]
         production = Production(
-            title=spec["title"], host_id=_id(host), description=spec["description"]
+            title=spec["title"],
+            host_id=_id(host),
+            description=spec["description"],
+            currency=spec["currency"],
+            contributors_share_bps=spec["contributors_share_bps"],
         )
         self.productions[spec["key"]] = self._saved(production)
 
@@ -166,22 +170,30 @@ class _Builder:
             self.session.add(RecordSource(record_id=_id(record), source_id=_id(self.records[key])))
         self.records[spec["key"]] = record
 
-    def credits_and_revenue(self, spec: dict[str, Any]) -> None:
-        """The production's credited records and its revenue."""
-        production_id = _id(self.productions[spec["key"]])
-        for key in spec.get("credits", ()):
-            record_id = _id(self.records[key])
+    def contributions_and_money(self, spec: dict[str, Any]) -> None:
+        """The production's contributions (records in their roles) and its money in and out."""
+        production = self.productions[spec["key"]]
+        for credit in spec.get("credits", ()):
             self.session.add(
-                ProductionContribution(production_id=production_id, record_id=record_id)
+                ProductionContribution(
+                    production_id=_id(production),
+                    record_id=_id(self.records[credit["record"]]),
+                    role=credit["role"],
+                    weight=credit["weight"],
+                    note=credit.get("note", ""),
+                    added_by_id=production.host_id,
+                )
             )
-        for entry in spec.get("revenue", ()):
+        for entry in spec.get("money", ()):
             self.session.add(
                 MoneyEntry(
-                    production_id=production_id,
-                    kind="revenue",
+                    production_id=_id(production),
+                    kind=entry["kind"],
                     amount_minor=entry["cents"],
                     source=entry["source"],
-                    occurred_on=self.now.date(),
+                    occurred_on=(self.now - timedelta(days=entry["days_ago"])).date(),
+                    note=entry.get("note", ""),
+                    created_by_id=production.host_id,
                 )
             )
 

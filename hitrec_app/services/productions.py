@@ -147,6 +147,8 @@ class ProductionListItem:
     title: str
     host: Person
     contribution_count: int
+    pool_mode: str
+    contributors_share_bps: int
     summary: MoneySummary
 
 
@@ -395,22 +397,31 @@ def include_record(
 
 
 def _managed_contribution(
-    session: Session, user_id: int, contribution_id: int
+    session: Session, user_id: int, contribution_id: int, production_id: int | None
 ) -> tuple[ProductionContribution, Production]:
     _actor(session, user_id)
     contribution = session.get(ProductionContribution, contribution_id)
-    if contribution is None:
+    if contribution is None or production_id not in (None, contribution.production_id):
         raise NotFound("That contribution is no longer part of the production.")
     _, production = _managed(session, user_id, contribution.production_id)
     return contribution, production
 
 
 def update_contribution(
-    *, session: Session, user_id: int, contribution_id: int, role: str, weight: int
+    *,
+    session: Session,
+    user_id: int,
+    contribution_id: int,
+    role: str,
+    weight: int,
+    production_id: int | None = None,
 ) -> ProductionContribution:
     """Set a contribution's role (one of vocabulary.CONTRIBUTION_ROLES, or free text) and
-    weight (0 to CONTRIBUTION_WEIGHT_MAX)."""
-    contribution, production = _managed_contribution(session, user_id, contribution_id)
+    weight (0 to CONTRIBUTION_WEIGHT_MAX). With `production_id` (the page the change was made
+    on), a contribution of another production is not found."""
+    contribution, production = _managed_contribution(
+        session, user_id, contribution_id, production_id
+    )
     contribution.role = _clean_role(role)
     contribution.weight = _clean_weight(weight)
     session.add(contribution)
@@ -418,8 +429,12 @@ def update_contribution(
     return contribution
 
 
-def remove_contribution(*, session: Session, user_id: int, contribution_id: int) -> None:
-    contribution, production = _managed_contribution(session, user_id, contribution_id)
+def remove_contribution(
+    *, session: Session, user_id: int, contribution_id: int, production_id: int | None = None
+) -> None:
+    contribution, production = _managed_contribution(
+        session, user_id, contribution_id, production_id
+    )
     session.delete(contribution)
     _announce(session, production, "contributions")
 
@@ -452,10 +467,13 @@ def add_money_entry(
     return entry
 
 
-def remove_money_entry(*, session: Session, user_id: int, entry_id: int) -> None:
+def remove_money_entry(
+    *, session: Session, user_id: int, entry_id: int, production_id: int | None = None
+) -> None:
+    """Remove an entry entered by mistake (with `production_id`, only one of that production)."""
     _actor(session, user_id)
     entry = session.get(MoneyEntry, entry_id)
-    if entry is None:
+    if entry is None or production_id not in (None, entry.production_id):
         raise NotFound("That entry is already gone.")
     _, production = _managed(session, user_id, entry.production_id)
     session.delete(entry)
@@ -631,6 +649,8 @@ def list_productions(*, session: Session) -> list[ProductionListItem]:
             title=p.title,
             host=_person(host),
             contribution_count=counts[p.id or 0],
+            pool_mode=p.pool_mode,
+            contributors_share_bps=p.contributors_share_bps,
             summary=_summary(p, totals[p.id or 0]),
         )
         for p, host in pairs

@@ -166,6 +166,7 @@ class ChallengeLive(rx.State):
     deadline: rx.Field[str] = rx.field("")
     money: rx.Field[str] = rx.field("")
     production: rx.Field[str] = rx.field("")
+    production_id: rx.Field[int] = rx.field(0)
     entry_count: rx.Field[int] = rx.field(0)
     latest: rx.Field[list[RecordLinkRow]] = rx.field(default_factory=list)
     arrivals: rx.Field[list[EntryRow]] = rx.field(default_factory=list)
@@ -227,6 +228,7 @@ def _challenge_values(session: Session, challenge: Challenge) -> dict[str, objec
         "deadline": fmt_time(challenge.deadline),
         "money": challenges.money_line(challenge),
         "production": production.title if production else "",
+        "production_id": (production.id or 0) if production else 0,
     }
 
 
@@ -277,6 +279,7 @@ class ChallengeState(AuthState):
     deadline: str = ""
     money: str = ""
     production: str = ""
+    production_id: int = 0
     can_manage: bool = False
     entries: rx.Field[list[EntryRow]] = rx.field(default_factory=list)
     # The challenge's newest entry when `entries` was read: newer ones in the room's

@@ -6,6 +6,7 @@ from hitrec_app.models import (
     PayProposal,
     PayProposalLine,
     PayProposalVersion,
+    Production,
     ProposalComment,
     ProposalVote,
     Record,
@@ -13,7 +14,7 @@ from hitrec_app.models import (
     User,
     VersionReason,
 )
-from hitrec_app.services import accounts, demo
+from hitrec_app.services import accounts, demo, productions
 from tests.factories import make_user
 
 
@@ -58,3 +59,23 @@ def test_the_demo_film_has_a_lively_open_proposal(session):
         select(VersionReason).where(VersionReason.version_id == version.id)
     ).all()
     assert {bool(r.comment_id) for r in reasons} == {True, False}
+
+
+def test_the_demo_production_has_roles_weights_and_money_in_and_out(session):
+    demo.load_demo(session=session)
+    session.commit()
+    film = session.exec(select(Production).where(Production.title.startswith("Lighthouse"))).one()
+    view = productions.production_view(session=session, production_id=film.id)
+    assert [(c.record.title, c.role, c.weight) for c in view.contributions] == [
+        ("The keeper's last log", "story", 150),
+        ("The lamp at dusk", "illustration", 120),
+        ("Log, answered", "story", 80),
+    ]
+    assert {e.kind for e in view.money} == {"revenue", "cost"}
+    assert view.summary == productions.MoneySummary(
+        currency="USD",
+        revenue_minor=278_550,
+        costs_minor=57_500,
+        profit_minor=221_050,
+        pool_minor=110_525,
+    )

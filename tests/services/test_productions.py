@@ -118,6 +118,29 @@ def test_others_cannot_touch_contributions_or_entries_by_id(session):
     with pytest.raises(PermissionDenied):
         productions.remove_money_entry(session=session, user_id=other_host.id, entry_id=entry.id)
     session.rollback()
+    # Named from another production's page: not found there, even for their host.
+    album = _make(session, host, "Album")
+    with pytest.raises(NotFound):
+        productions.update_contribution(
+            session=session,
+            user_id=host.id,
+            contribution_id=contribution.id,
+            production_id=album.id,
+            role="edit",
+            weight=1,
+        )
+    with pytest.raises(NotFound):
+        productions.remove_contribution(
+            session=session,
+            user_id=host.id,
+            contribution_id=contribution.id,
+            production_id=album.id,
+        )
+    with pytest.raises(NotFound):
+        productions.remove_money_entry(
+            session=session, user_id=host.id, entry_id=entry.id, production_id=album.id
+        )
+    session.rollback()
     # Forged ids: things that do not exist are refused, not created.
     with pytest.raises(NotFound):
         productions.update_contribution(
