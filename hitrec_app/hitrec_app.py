@@ -33,6 +33,7 @@ from hitrec_app.state.productions import ProductionFormState, ProductionsState, 
 from hitrec_app.state.profile import ProfileState, PublicProfileState
 from hitrec_app.state.proposals import (
     EarningsState,
+    ProductionProposalsState,
     ProposalDiffState,
     ProposalLive,
     ProposalState,
@@ -98,7 +99,12 @@ PAGES: tuple[tuple[str, ComponentCallable, str, EventType[()]], ...] = (
     # Productions and their money (issue 9).
     (routes.PRODUCTIONS, productions_index, "Productions · hitrec", ProductionsState.load),
     (routes.PRODUCTION_NEW, production_form, "New production · hitrec", ProductionFormState.load),
-    (routes.PRODUCTION, production_page, "Production · hitrec", ProductionState.load),
+    (
+        routes.PRODUCTION,
+        production_page,
+        "Production · hitrec",
+        [ProductionState.load, ProductionProposalsState.load],
+    ),
 )
 for route, component, title, on_load in PAGES:
     handlers: list[EventType[()]] = list(on_load) if isinstance(on_load, list) else [on_load]

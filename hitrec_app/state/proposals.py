@@ -17,12 +17,14 @@ from typing import Any, Literal
 import reflex as rx
 from reflex.event import EventSpec
 
+from hitrec_app import routes
 from hitrec_app.db import Session, session_scope
 from hitrec_app.models import User
 from hitrec_app.realtime import broadcast, reflex_internals, rooms
 from hitrec_app.services import (
     proposal_discussion,
     proposal_exports,
+    proposal_lists,
     proposal_views,
     proposal_votes,
     proposals,
@@ -1172,3 +1174,66 @@ async def _on_comment(event: RoomEvent) -> None:
 @rooms.on(EventKind.PROPOSAL_SIGN_OFF)
 async def _on_sign_off(event: RoomEvent) -> None:
     await _publish(int(event.data["proposal_id"]), frozenset(("sign_offs",)))
+
+
+# --- a production's proposals (the production page's "Pay proposals" section) -----------------
+
+
+@dataclass(frozen=True)
+class ProposalLinkRow:
+    id: int
+    title: str
+    state: str
+    version: int
+    closes: str  # when feedback closes, for an open proposal ("" otherwise)
+
+
+class ProductionProposalsState(AuthState):
+    """The production page's pay proposals, and its host's way to draft one."""
+
+    production_id: rx.Field[int] = rx.field(0)
+    proposals: rx.Field[list[ProposalLinkRow]] = rx.field(default_factory=list)
+    can_draft: rx.Field[bool] = rx.field(False)
+    draft_error: rx.Field[str] = rx.field("")
+
+    @rx.event
+    def load(self) -> None:
+        self.draft_error, self.proposals, self.can_draft = "", [], False
+        pid = param_id(self)
+        user = self._current_user()
+        self.production_id = pid or 0
+        if pid is None or user is None:
+            return  # proposals are for signed-in members
+        try:
+            with session_scope() as session:
+                found = proposal_lists.production_proposals(
+                    session=session, production_id=pid, viewer_id=user.id
+                )
+        except NotFound:
+            return
+        self.can_draft = found.runs
+        self.proposals = [
+            ProposalLinkRow(
+                id=p.id,
+                title=p.title,
+                state=p.state,
+                version=p.version,
+                closes=fmt_time(p.closes_at) if p.state == "open" else "",
+            )
+            for p in found.proposals
+        ]
+
+    @rx.event
+    def draft_proposal(self) -> EventSpec | None:
+        """Draft a proposal with the split the evidence suggests, and go to it."""
+        production = self.production_id
+        if not production:
+            self.draft_error = BAD_ID
+            return None
+        done = self._write(
+            lambda s, u: (
+                proposals.create_proposal(session=s, user_id=u.id or 0, production_id=production).id
+            ),
+            error_var="draft_error",
+        )
+        return rx.redirect(routes.proposal_url(done.value or 0)) if done else None

@@ -14,7 +14,7 @@ from playwright.sync_api import Page, expect
 
 from hitrec_app.db import session_scope
 from hitrec_app.models import MoneyEntry, Production, ProductionContribution
-from hitrec_app.services import proposals, records
+from hitrec_app.services import records
 from hitrec_app.services.records import RecordInput
 from tests.e2e.helpers import sign_in
 from tests.factories import PASSWORD, make_user
@@ -29,8 +29,8 @@ def _shot(page: Page, name: str) -> None:
 
 def _setup(db_url: str) -> tuple[int, dict[str, str]]:
     """A production of three single-author records (weight 100 each), 1,000.00 USD of
-    revenue, a pool of half the profit, and a draft proposal with the suggested split;
-    usernames unique to this run (the live app is shared by every e2e test)."""
+    revenue and a pool of half the profit; usernames unique to this run (the live app is
+    shared by every e2e test)."""
     tag = secrets.token_hex(3)
     names = {k: f"{k}{tag}" for k in ("host", "ana", "ben", "cleo", "dee")}
     with session_scope(write=True, url=db_url) as session:
@@ -59,11 +59,7 @@ def _setup(db_url: str) -> tuple[int, dict[str, str]]:
                     production_id=production.id or 0, record_id=record.id or 0, role=role
                 )
             )
-        session.flush()
-        proposal = proposals.create_proposal(
-            session=session, user_id=host.id or 0, production_id=production.id or 0
-        )
-        return proposal.id or 0, names
+        return production.id or 0, names
 
 
 def _member(new_context, username: str, path: str) -> Page:
@@ -85,11 +81,19 @@ def _vote(page: Page, payee: str, value: str, reason: str = "") -> None:
 
 
 def test_a_proposal_discussed_live_revised_signed_and_finalised(new_context, live_app):
-    pid, n = _setup(live_app.env["HITREC_DATABASE_URL"])
-    path = f"/proposals/{pid}"
+    production_id, n = _setup(live_app.env["HITREC_DATABASE_URL"])
 
-    # The host sees the draft (nobody else does) and opens it for feedback.
-    host = _member(new_context, n["host"], path)
+    # The host drafts a proposal from the production's page: the split the evidence suggests.
+    host = _member(new_context, n["host"], f"/productions/{production_id}")
+    expect(host.get_by_role("list", name="Pay proposals")).to_have_count(0)
+    host.get_by_role("button", name="Draft a pay proposal").click()
+    host.wait_for_url(re.compile(r"/proposals/\d+$"))
+    path = "/proposals/" + host.url.rsplit("/", 1)[-1]
+
+    # The host sees the draft; nobody else does.
+    watcher = _member(new_context, n["dee"], path)
+    expect(watcher.get_by_role("heading", name="No such proposal")).to_be_visible()
+
     expect(host.get_by_text("Draft: not open yet")).to_be_visible()
     expect(_line(host, n["ana"])).to_contain_text("33.34%")
     expect(_line(host, n["ana"])).to_contain_text("166.70 USD")
@@ -98,7 +102,9 @@ def test_a_proposal_discussed_live_revised_signed_and_finalised(new_context, liv
     expect(host.get_by_role("timer", name="Feedback closes")).to_be_visible()
 
     # A third member watches; nothing of what follows reloads their page.
-    watcher = _member(new_context, n["dee"], path)
+    watcher.goto(f"/productions/{production_id}")
+    watcher.get_by_role("list", name="Pay proposals").get_by_role("link").click()
+    watcher.wait_for_url(re.compile(path + "$"))
     expect(watcher.get_by_role("heading", name=re.compile("^Pay proposal for"))).to_be_visible()
     expect(_line(watcher, n["cleo"])).to_contain_text("33.33%")
     expect(watcher.get_by_label("Waiting for")).to_contain_text(n["ana"])
