@@ -719,7 +719,14 @@ def _downloads() -> rx.Component:
             small_button(
                 rx.icon("download", size=14), "Split sheet (JSON)", on_click=S.download_json
             ),
-            small_button(rx.icon("download", size=14), "Ledger (CSV)", on_click=S.download_ledger),
+            rx.cond(
+                S.can_manage,
+                small_button(
+                    rx.icon("download", size=14),
+                    "Production ledger (CSV)",
+                    on_click=S.download_ledger,
+                ),
+            ),
         ),
     )
 

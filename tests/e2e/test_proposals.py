@@ -214,3 +214,18 @@ def test_a_proposal_discussed_live_revised_signed_and_finalised(new_context, liv
     ledger_text = Path(ledger.value.path()).read_text()
     assert re.search(rf",{n['ana']},owed,18335,USD,", ledger_text), ledger_text
     _shot(ana, "earnings")
+
+    # An admin records the payment; Ana's money moves from owed to paid, to the cent.
+    admin = new_context(viewport={"width": 1280, "height": 900}).new_page()
+    sign_in(admin, "maya")  # the demo studio's admin
+    admin.goto(path)
+    admin.get_by_label("Payment reference").fill("BANK-2026-1201")
+    admin.get_by_role("button", name="Mark paid").click()
+    expect(admin.get_by_text("Marked paid.")).to_be_visible()
+    expect(watcher.get_by_text("Paid", exact=True)).to_be_visible()
+    ana.reload()
+    expect(ana.get_by_role("group", name="Paid to you")).to_contain_text("183.35 USD")
+    expect(ana.get_by_role("group", name="Owed to you")).to_contain_text(
+        re.compile(r"(?<![\d.,])0\.00 USD")
+    )
+    expect(ana.get_by_role("list", name="History")).to_contain_text("BANK-2026-1201")
