@@ -225,6 +225,11 @@ def create_proposal(
         session=session, production_id=production_id, rule=rule
     )
     pool = pool_left(session=session, production_id=production_id)
+    if pool == 0 and ledger.distributed(session=session, production_id=production_id) > 0:
+        raise ValidationError(
+            "Nothing is left of this production's pool to split: earlier proposals split it "
+            "all. Record new revenue first."
+        )
     proposal = PayProposal(
         production_id=production_id, author_id=user.id or 0, title=clean_title, state="draft"
     )

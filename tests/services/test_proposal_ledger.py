@@ -5,13 +5,14 @@ import hashlib
 import io
 import json
 from collections import defaultdict
+from datetime import date
 
 import pytest
 from sqlalchemy import text, update
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import select
 
-from hitrec_app.models import LedgerEntry
+from hitrec_app.models import LedgerEntry, MoneyEntry
 from hitrec_app.services import (
     ledger,
     notifications,
@@ -270,3 +271,26 @@ def test_split_sheet_and_ledger_exports(session):
         proposal_exports.ledger_csv(session=session, viewer_id=eve.id, user_id=ada.id)
     own = proposal_exports.ledger_csv(session=session, viewer_id=ada.id, user_id=ada.id)
     assert [r["amount_minor"] for r in csv.DictReader(io.StringIO(own))] == ["33335"]
+
+
+def test_a_later_proposal_splits_only_what_earlier_ones_left_of_the_pool(session):
+    host = make_user(session, "host", role="host")
+    ada = make_user(session, "ada")
+    production = make_production(session, host, [(text_record(session, ada), "story", 100)])
+    _finalise(session, host, opened(session, host, production))  # splits the pool of 50,000
+    with pytest.raises(ValidationError, match="Nothing is left"):
+        proposals.create_proposal(session=session, user_id=host.id, production_id=production.id)
+    session.rollback()
+    session.add(
+        MoneyEntry(
+            production_id=production.id,
+            kind="revenue",
+            amount_minor=20_000,
+            occurred_on=date(2026, 2, 1),
+        )
+    )
+    session.commit()
+    later = proposals.create_proposal(session=session, user_id=host.id, production_id=production.id)
+    session.commit()
+    view = proposal_views.proposal_view(session=session, proposal_id=later.id, viewer_id=host.id)
+    assert view.pool_minor == 10_000  # half of the new 20,000 of profit

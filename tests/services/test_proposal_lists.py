@@ -1,5 +1,8 @@
 """A production's pay proposals as each viewer may see them."""
 
+from datetime import date
+
+from hitrec_app.models import MoneyEntry
 from hitrec_app.services import proposal_lists, proposals
 from tests.factories import make_user, text_record
 from tests.services.proposal_setup import make_production, opened
@@ -19,6 +22,15 @@ def test_drafts_show_only_to_those_who_run_the_production(session):
     production = make_production(session, host, [(text_record(session, ada, "Log"), "story", 100)])
     first = opened(session, host, production)
     proposals.finalise_proposal(session=session, user_id=host.id, proposal_id=first.id)
+    # More money came in since: a second proposal splits what is left.
+    session.add(
+        MoneyEntry(
+            production_id=production.id,
+            kind="revenue",
+            amount_minor=10_000,
+            occurred_on=date(2026, 2, 1),
+        )
+    )
     proposals.create_proposal(session=session, user_id=host.id, production_id=production.id)
     session.commit()
     assert _titles(session, production, host) == (["draft", "final"], True)
