@@ -229,18 +229,22 @@ def _tally(line: ObjectVar[LineRow]) -> rx.Component:
     key = line.payee_id.to_string()
     t = cast(ObjectVar[TallyRow], _map(L.tallies)[key])
     return rx.cond(
-        L.tallies_hidden,
-        note("Tallies hidden until close", size="1"),
+        ~_on_current(),
+        note("Tallies are of the current version", size="1"),
         rx.cond(
-            L.tallies.contains(key),
-            tally_bar(
-                t.agree.to(int),
-                t.objected.to(int),
-                t.abstain.to(int),
-                label=f"Votes on {line.name}'s line: {t.agree} agree, {t.objected} object, "
-                f"{t.abstain} abstain",
+            L.tallies_hidden,
+            note("Tallies hidden until close", size="1"),
+            rx.cond(
+                L.tallies.contains(key),
+                tally_bar(
+                    t.agree.to(int),
+                    t.objected.to(int),
+                    t.abstain.to(int),
+                    label=f"Votes on {line.name}'s line: {t.agree} agree, "
+                    f"{t.objected} object, {t.abstain} abstain",
+                ),
+                note("No votes yet", size="1"),
             ),
-            note("No votes yet", size="1"),
         ),
     )
 
@@ -286,13 +290,16 @@ def _sign_off(line: ObjectVar[LineRow]) -> rx.Component:
     answer = _map(L.sign_offs)[key]
     return rx.vstack(
         rx.cond(
-            L.sign_offs.contains(key),
-            rx.badge(
-                rx.cond(answer == "accept", "Accepted by payee", "Payee objects"),
-                color_scheme=rx.cond(answer == "accept", "grass", "tomato"),
-                size="1",
+            _on_current(),  # answers are to the current version
+            rx.cond(
+                L.sign_offs.contains(key),
+                rx.badge(
+                    rx.cond(answer == "accept", "Accepted by payee", "Payee objects"),
+                    color_scheme=rx.cond(answer == "accept", "grass", "tomato"),
+                    size="1",
+                ),
+                rx.cond(L.state == "open", note("Payee has not answered", size="1")),
             ),
-            rx.cond(L.state == "open", note("Payee has not answered", size="1")),
         ),
         rx.cond(
             (S.my_id == line.payee_id) & (L.state == "open") & ~L.closed & _on_current(),

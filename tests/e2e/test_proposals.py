@@ -163,6 +163,12 @@ def test_a_proposal_discussed_live_revised_signed_and_finalised(new_context, liv
     expect(_line(watcher, n["cleo"])).to_contain_text("30%")
     expect(_line(watcher, n["cleo"])).to_contain_text("150.00 USD")
     expect(_line(watcher, n["cleo"])).to_contain_text("Part of the score was reused.")
+    # Version 1 is still there to read.
+    watcher.get_by_role("button", name="Version 1", exact=True).click()
+    expect(_line(watcher, n["cleo"])).to_contain_text("33.33%")
+    expect(_line(watcher, n["cleo"])).to_contain_text("Tallies are of the current version")
+    watcher.get_by_role("button", name="Version 2 (current)").click()
+    expect(_line(watcher, n["cleo"])).to_contain_text("30%")
     # Ana's vote on Cleo's changed line is stale; on Ben's unchanged line it carried over.
     ana.get_by_role("button", name="Show my votes on the new version").click()
     expect(_line(ana, n["cleo"])).to_contain_text("cast on version 1: look again")
