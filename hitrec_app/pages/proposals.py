@@ -848,7 +848,13 @@ def _my_proposal(p: ObjectVar[MyProposalRow]) -> rx.Component:
         rx.link(p.title, href=routes.proposal_url(p.id), weight="bold"),
         state_badge(p.state),
         note(p.production, size="2"),
-        rx.text(p.share, " · ", p.amount, size="2"),
+        rx.text(
+            rx.cond((p.state == "final") | (p.state == "paid"), "", "proposed: "),
+            p.share,
+            " · ",
+            p.amount,
+            size="2",
+        ),
         rx.cond(
             (p.state == "final") | (p.state == "paid"),
             rx.hstack(

@@ -1211,7 +1211,10 @@ class ProductionProposalsState(AuthState):
                 )
         except NotFound:
             return
-        self.can_draft = found.runs
+        # One proposal in progress at a time (the service refuses another): no button then.
+        self.can_draft = found.runs and not any(
+            p.state in ("draft", "open") for p in found.proposals
+        )
         self.proposals = [
             ProposalLinkRow(
                 id=p.id,
