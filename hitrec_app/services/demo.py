@@ -31,7 +31,14 @@ from hitrec_app.models import (
     User,
     utcnow,
 )
-from hitrec_app.services import accounts, lineage, proposal_votes, proposals, uploads
+from hitrec_app.services import (
+    accounts,
+    lineage,
+    notifications,
+    proposal_votes,
+    proposals,
+    uploads,
+)
 
 DEMO_PASSWORD = "hitrec-demo-2026"  # noqa: S105 (documented in the README)
 STUDIO = Path(__file__).with_name("demo_studio.toml")
@@ -285,6 +292,10 @@ class _Builder:
                 answer=answer["answer"],
                 reason=answer.get("reason", ""),
             )
+        # What the services told people happened before anyone signed in: already read (as
+        # the rest of the demo's past, whose hearts and comments notify nobody).
+        for user in self.users.values():
+            notifications.mark_all_read(session=self.session, user_id=_id(user))
 
     def _votes(self, pid: int, specs: Any) -> list[int]:
         """Cast the votes; returns the objections' ids."""

@@ -3,6 +3,7 @@ from sqlmodel import select
 from hitrec_app.models import (
     Challenge,
     MoneyEntry,
+    Notification,
     PayProposal,
     PayProposalLine,
     PayProposalVersion,
@@ -59,6 +60,9 @@ def test_the_demo_film_has_a_lively_open_proposal(session):
         select(VersionReason).where(VersionReason.version_id == version.id)
     ).all()
     assert {bool(r.comment_id) for r in reasons} == {True, False}
+    # What the demo's past told people is already read: a newcomer's bell starts at zero.
+    assert session.exec(select(Notification).where(Notification.read_at == None)).all() == []  # noqa: E711
+    assert session.exec(select(Notification)).all(), "the proposal did tell its payees"
 
 
 def test_the_demo_production_has_roles_weights_and_money_in_and_out(session):
