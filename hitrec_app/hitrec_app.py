@@ -13,6 +13,7 @@ from hitrec_app.pages.challenges import board, challenge_form, challenge_page
 from hitrec_app.pages.drafts import draft_page, drafts_index
 from hitrec_app.pages.notifications import notifications_page
 from hitrec_app.pages.productions import production_form, production_page, productions_index
+from hitrec_app.pages.proposals import earnings_page, proposal_diff_page, proposal_page
 from hitrec_app.pages.records import record_page, submit_form
 from hitrec_app.realtime import presence, rooms
 from hitrec_app.state.account import AdminUsersState
@@ -31,6 +32,13 @@ from hitrec_app.state.page_load import one_event
 from hitrec_app.state.presence import PresenceState
 from hitrec_app.state.productions import ProductionFormState, ProductionsState, ProductionState
 from hitrec_app.state.profile import ProfileState, PublicProfileState
+from hitrec_app.state.proposals import (
+    EarningsState,
+    ProductionProposalsState,
+    ProposalDiffState,
+    ProposalLive,
+    ProposalState,
+)
 from hitrec_app.state.records import RecordLive, RecordState, SubmitState
 from hitrec_app.tasks.challenge_expiry import expire_challenges_loop
 
@@ -80,10 +88,24 @@ PAGES: tuple[tuple[str, ComponentCallable, str, EventType[()]], ...] = (
     # Drafts and live co-editing (issue 4).
     (routes.DRAFTS, drafts_index, "Drafts · hitrec", DraftsListState.load),
     (routes.DRAFT, draft_page, "Draft · hitrec", DraftState.load),
+    # Pay proposals and earnings (issue 9).
+    (
+        routes.PROPOSAL,
+        proposal_page,
+        "Pay proposal · hitrec",
+        [ProposalState.load, ProposalLive.join],
+    ),
+    (routes.PROPOSAL_DIFF, proposal_diff_page, "What changed · hitrec", ProposalDiffState.load),
+    (routes.EARNINGS, earnings_page, "Your earnings · hitrec", EarningsState.load),
     # Productions and their money (issue 9).
     (routes.PRODUCTIONS, productions_index, "Productions · hitrec", ProductionsState.load),
     (routes.PRODUCTION_NEW, production_form, "New production · hitrec", ProductionFormState.load),
-    (routes.PRODUCTION, production_page, "Production · hitrec", ProductionState.load),
+    (
+        routes.PRODUCTION,
+        production_page,
+        "Production · hitrec",
+        [ProductionState.load, ProductionProposalsState.load],
+    ),
 )
 for route, component, title, on_load in PAGES:
     handlers: list[EventType[()]] = list(on_load) if isinstance(on_load, list) else [on_load]

@@ -33,7 +33,9 @@ PRODUCTIONS = "/productions"
 PRODUCTION_NEW = "/productions/new"
 PRODUCTION = "/productions/[id]"
 NOTIFICATIONS = "/notifications"
+PROPOSALS = "/proposals"
 PROPOSAL = "/proposals/[id]"
+PROPOSAL_DIFF = "/proposals/[id]/diff"
 EARNINGS = "/earnings"
 NOT_FOUND = "/404"
 
@@ -65,7 +67,14 @@ def record_url(record_id: int | Var[int]) -> str:
 
 
 def proposal_url(proposal_id: int | Var[int]) -> str:
-    return f"/proposals/{_id(proposal_id)}"
+    return f"{PROPOSALS}/{_id(proposal_id)}"
+
+
+def proposal_diff_url(
+    proposal_id: int | Var[int], from_version: int | Var[int], to_version: int | Var[int]
+) -> str:
+    """What changed between two versions of a proposal."""
+    return f"{PROPOSALS}/{_id(proposal_id)}/diff?from={_id(from_version)}&to={_id(to_version)}"
 
 
 def new_record_url(

@@ -27,7 +27,7 @@ _SELECT_STYLE = {
 def form_stack(
     *children: rx.Component,
     on_submit: Any,
-    label: str = "",
+    label: str | rx.Var[str] = "",
     spacing: Spacing = "3",
     max_width: str | None = None,
     **props: Any,
@@ -43,7 +43,7 @@ def form_stack(
         ),
         on_submit=on_submit,
         width="100%",
-        **({"aria_label": label} if label else {}),
+        **({"aria_label": label} if isinstance(label, rx.Var) or label else {}),
         **props,
     )
 
@@ -65,8 +65,16 @@ def inline_form(
     )
 
 
+def _field_id(field_id: str | rx.Var[str], name: str) -> str | rx.Var[str]:
+    """The control's id: given (a plain id, or a var for a field repeated per row), or
+    `field-<name>`."""
+    if isinstance(field_id, rx.Var):
+        return field_id
+    return field_id or f"field-{name}"
+
+
 def _field(
-    label: str | rx.Var[str], field_id: str, control: rx.Component, hint: str
+    label: str | rx.Var[str], field_id: str | rx.Var[str], control: rx.Component, hint: str
 ) -> rx.Component:
     return rx.vstack(
         rx.el.label(label, html_for=field_id, style=_LABEL_STYLE),
@@ -78,10 +86,15 @@ def _field(
 
 
 def text_field(
-    label: str | rx.Var[str], name: str, *, field_id: str = "", hint: str = "", **props: Any
+    label: str | rx.Var[str],
+    name: str,
+    *,
+    field_id: str | rx.Var[str] = "",
+    hint: str = "",
+    **props: Any,
 ) -> rx.Component:
     """A labelled one-line input (`props` go to `rx.input`: type, default_value, required...)."""
-    fid = field_id or f"field-{name}"
+    fid = _field_id(field_id, name)
     return _field(label, fid, rx.input(name=name, id=fid, width="100%", size="3", **props), hint)
 
 
@@ -89,13 +102,13 @@ def text_area_field(
     label: str | rx.Var[str],
     name: str,
     *,
-    field_id: str = "",
+    field_id: str | rx.Var[str] = "",
     hint: str = "",
     rows: int = 4,
     **props: Any,
 ) -> rx.Component:
     """A labelled multi-line text area."""
-    fid = field_id or f"field-{name}"
+    fid = _field_id(field_id, name)
     control = rx.text_area(name=name, id=fid, rows=str(rows), width="100%", **props)
     return _field(label, fid, control, hint)
 
@@ -105,7 +118,7 @@ def select_field(
     name: str,
     options: Sequence[tuple[str, str]] | rx.Var[Sequence[Any]],
     *,
-    field_id: str = "",
+    field_id: str | rx.Var[str] = "",
     hint: str = "",
     first: tuple[str, str] | None = None,
     option: Any = None,
@@ -116,7 +129,7 @@ def select_field(
     `options` are (value, label) pairs, or a list var rendered with `option(row)`
     returning `(value_var, label_var)`; `first` is a fixed option shown before them.
     """
-    fid = field_id or f"field-{name}"
+    fid = _field_id(field_id, name)
     items: list[rx.Component] = []
     if first is not None:
         items.append(rx.el.option(first[1], value=first[0]))

@@ -112,6 +112,7 @@ def navbar() -> rx.Component:
                 nav_link("Challenges", routes.CHALLENGES),
                 nav_link("Productions", routes.PRODUCTIONS),
                 rx.cond(AuthState.signed_in, nav_link("Drafts", routes.DRAFTS)),
+                rx.cond(AuthState.signed_in, nav_link("Earnings", routes.EARNINGS)),
                 spacing="4",
                 align="center",
             ),

@@ -25,6 +25,7 @@ from hitrec_app.components.layout import (
     titled_page,
 )
 from hitrec_app.components.money import amount_cell, figure, figures
+from hitrec_app.components.proposals import state_badge
 from hitrec_app.components.records import kind_badge, record_link, withdrawn_badge
 from hitrec_app.components.sections import (
     CARD_COLUMNS,
@@ -45,6 +46,7 @@ from hitrec_app.state.productions import (
     ProductionsState,
     ProductionState,
 )
+from hitrec_app.state.proposals import ProductionProposalsState, ProposalLinkRow
 from hitrec_app.state.rows import PersonRow, RecordLinkRow
 from hitrec_app.vocabulary import CONTRIBUTION_ROLES, CONTRIBUTION_WEIGHT_MAX, STANDARD_WEIGHT
 
@@ -563,12 +565,45 @@ def _money() -> rx.Component:
 # --- pay proposals (listed by the proposals pages) ---
 
 
+def _proposal_link(p: ObjectVar[ProposalLinkRow]) -> rx.Component:
+    return wrap_row(
+        rx.link(p.title, href=routes.proposal_url(p.id), weight="bold"),
+        state_badge(p.state),
+        note("version ", p.version, size="1"),
+        rx.cond(p.closes != "", note("feedback closes ", p.closes, size="1")),
+        spacing="2",
+    )
+
+
 def proposals_section() -> rx.Component:
-    """The production's pay proposals. (The proposals pages fill this in.)"""
+    """The production's pay proposals (signed-in members see them), and its host's button
+    to draft one with the split the evidence suggests."""
+    pp = ProductionProposalsState
     return region(
         "Pay proposals",
-        rx.heading("Pay proposals", size="6", as_="h2"),
-        note("No pay proposal yet."),
+        section(
+            "Pay proposals",
+            pp.proposals,
+            _proposal_link,
+            empty=rx.cond(
+                AuthState.signed_in,
+                "No pay proposal yet.",
+                "Sign in to see this production's pay proposals.",
+            ),
+            actions=rx.cond(
+                pp.can_draft,
+                rx.button(
+                    rx.icon("file-plus", size=16),
+                    "Draft a pay proposal",
+                    on_click=pp.draft_proposal,
+                    variant="soft",
+                ),
+            ),
+            size="6",
+            list_style="divided",
+            label="Pay proposals",
+        ),
+        error_callout(pp.draft_error),
         spacing="3",
     )
 

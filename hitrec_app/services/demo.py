@@ -39,6 +39,9 @@ from hitrec_app.services import (
     live_results,
     live_rounds,
     live_sessions,
+    notifications,
+    proposal_votes,
+    proposals,
     uploads,
 )
 from hitrec_app.services.live_sessions import RoundInput
@@ -89,6 +92,7 @@ def load_demo(*, session: Session) -> bool:
         ("drafts", build.draft),
         ("records", build.reactions),
         ("live_sessions", build.live_session),
+        ("proposals", build.proposal),
     )
     for section, step in steps:
         for spec in studio[section]:
@@ -287,3 +291,104 @@ class _Builder:
                 )
             live_rounds.reveal(session=s, user_id=host, session_id=sid, number=number)
         live_results.end_session(session=s, user_id=host, session_id=sid)
+
+    def proposal(self, spec: dict[str, Any]) -> None:
+        """A pay proposal of a production, through the services: version 1 opened with the
+        suggested split, its votes and comments; then (`revision`) version 2 with shares
+        moved for the reasons named (comments marked `reason`, and every objection), opened,
+        with its own votes, comments and sign-offs."""
+        host_id = _id(self.users[spec["host"]])
+        production_id = _id(self.productions[spec["production"]])
+        proposal = proposals.create_proposal(
+            session=self.session, user_id=host_id, production_id=production_id, title=spec["title"]
+        )
+        pid = _id(proposal)
+        closes = self.now + timedelta(days=spec["open_days"])
+        proposals.open_proposal(
+            session=self.session, user_id=host_id, proposal_id=pid, closes_at=closes
+        )
+        objections = self._votes(pid, spec.get("votes", ()))
+        reasons = self._comments(pid, spec.get("comments", ()))
+        revision = spec.get("revision")
+        if revision is None:
+            return
+        version = proposals.revise_proposal(
+            session=self.session, user_id=host_id, proposal_id=pid, note=revision["note"]
+        )
+        shares = {
+            line.user_id: line.share_bps for line in proposals.lines_of(self.session, _id(version))
+        }
+        for move in revision.get("moves", ()):
+            giver, taker = _id(self.users[move["from"]]), _id(self.users[move["to"]])
+            shares[giver] -= move["bps"]
+            shares[taker] += move["bps"]
+            for uid in (giver, taker):
+                proposals.set_line_share(
+                    session=self.session,
+                    user_id=host_id,
+                    proposal_id=pid,
+                    version=version.number,
+                    payee_id=uid,
+                    share_bps=shares[uid],
+                    reason=move["reason"],
+                )
+        proposals.set_version_reasons(
+            session=self.session,
+            user_id=host_id,
+            proposal_id=pid,
+            version=version.number,
+            comment_ids=reasons,
+            vote_ids=objections,
+        )
+        proposals.open_proposal(
+            session=self.session, user_id=host_id, proposal_id=pid, closes_at=closes
+        )
+        self._votes(pid, revision.get("votes", ()))
+        self._comments(pid, revision.get("comments", ()))
+        for answer in revision.get("sign_offs", ()):
+            proposal_votes.sign_off(
+                session=self.session,
+                user_id=_id(self.users[answer["by"]]),
+                proposal_id=pid,
+                answer=answer["answer"],
+                reason=answer.get("reason", ""),
+            )
+        # What the services told people happened before anyone signed in: already read (as
+        # the rest of the demo's past, whose hearts and comments notify nobody).
+        for user in self.users.values():
+            notifications.mark_all_read(session=self.session, user_id=_id(user))
+
+    def _votes(self, pid: int, specs: Any) -> list[int]:
+        """Cast the votes; returns the objections' ids."""
+        objections = []
+        for vote in specs:
+            row = proposal_votes.cast_vote(
+                session=self.session,
+                user_id=_id(self.users[vote["by"]]),
+                proposal_id=pid,
+                payee_id=_id(self.users[vote["on"]]),
+                value=vote["vote"],
+                reason=vote.get("reason", ""),
+            )
+            if row.value == "object":
+                objections.append(_id(row))
+        return objections
+
+    def _comments(self, pid: int, specs: Any) -> list[int]:
+        """Post the comments (`reply_to`: the 1-based number of an earlier one in `specs`);
+        returns the ids of those marked `reason`."""
+        posted: list[int] = []
+        reasons = []
+        for comment in specs:
+            row = proposal_votes.add_comment(
+                session=self.session,
+                user_id=_id(self.users[comment["by"]]),
+                proposal_id=pid,
+                body=comment["body"],
+                payee_id=_id(self.users[comment["on"]]) if "on" in comment else None,
+                parent_id=posted[comment["reply_to"] - 1] if "reply_to" in comment else None,
+            )
+            posted.append(_id(row))
+            if comment.get("reason"):
+                reasons.append(_id(row))
+        return reasons

@@ -9,12 +9,13 @@ raising.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 from urllib.parse import unquote
 
 import reflex as rx
 
-from hitrec_app.vocabulary import MAX_ID
+from hitrec_app.vocabulary import MAX_ID, TOTAL_BPS
 
 BAD_ID = "That link is broken or out of date; reload the page and try again."
 MAX_FORM_VALUE = 100_000  # characters; longer values are cut (services apply real limits)
@@ -67,6 +68,28 @@ def _no_nul(text: str) -> str:
     # A NUL character means nothing in text and PostgreSQL refuses to store one (the write
     # would fail with an error instead of a message): it never gets past the handler.
     return text.replace("\x00", "")
+
+
+def as_percent_bps(value: Any) -> int | None:
+    """A percentage typed by a person ("12.5", "12.5 %", "33.33") as whole basis points
+    (1250), or None: at most two decimals, between 0 and 100."""
+    text = as_text(value, max_len=20).strip().removesuffix("%").strip()
+    whole, _, frac = text.partition(".")
+    if not whole.isascii() or not whole.isdigit() or len(frac) > 2:
+        return None
+    if frac and (not frac.isascii() or not frac.isdigit()):
+        return None
+    bps = int(whole) * 100 + int(frac.ljust(2, "0") or "0")
+    return bps if bps <= TOTAL_BPS else None
+
+
+def as_date(value: Any) -> date | None:
+    """A date as a date field sends it ("2026-12-16"), or None."""
+    text = as_text(value, max_len=10)
+    try:
+        return date.fromisoformat(text) if len(text) == 10 else None
+    except ValueError:
+        return None
 
 
 def as_bool(value: Any) -> bool | None:

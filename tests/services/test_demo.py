@@ -4,10 +4,17 @@ from hitrec_app.models import (
     Challenge,
     LiveSession,
     MoneyEntry,
+    Notification,
+    PayProposal,
+    PayProposalLine,
+    PayProposalVersion,
     Production,
+    ProposalComment,
+    ProposalVote,
     Record,
     RecordSource,
     User,
+    VersionReason,
 )
 from hitrec_app.services import accounts, demo, live_views, productions
 from tests.factories import make_user
@@ -32,6 +39,31 @@ def test_demo_never_touches_a_database_that_has_users(session):
     make_user(session, "realperson")
     assert demo.load_demo(session=session) is False
     assert [u.username for u in session.exec(select(User))] == ["realperson"]
+
+
+def test_the_demo_film_has_a_lively_open_proposal(session):
+    demo.load_demo(session=session)
+    session.commit()
+    proposal = session.exec(select(PayProposal)).one()
+    assert proposal.state == "open" and proposal.current_version == 2
+    version = session.exec(select(PayProposalVersion).where(PayProposalVersion.number == 2)).one()
+    lines = session.exec(
+        select(PayProposalLine).where(PayProposalLine.version_id == version.id)
+    ).all()
+    assert sum(line.share_bps for line in lines) == 10_000
+    assert any(line.change_reason for line in lines)
+    votes = session.exec(select(ProposalVote)).all()
+    assert any(v.value == "object" and v.reason for v in votes)
+    assert any(v.carried_from == 1 for v in votes), "unchanged lines carry their votes"
+    comments = session.exec(select(ProposalComment)).all()
+    assert any(c.parent_id for c in comments) and any(c.payee_id for c in comments)
+    reasons = session.exec(
+        select(VersionReason).where(VersionReason.version_id == version.id)
+    ).all()
+    assert {bool(r.comment_id) for r in reasons} == {True, False}
+    # What the demo's past told people is already read: a newcomer's bell starts at zero.
+    assert session.exec(select(Notification).where(Notification.read_at == None)).all() == []  # noqa: E711
+    assert session.exec(select(Notification)).all(), "the proposal did tell its payees"
 
 
 def test_the_demo_production_has_roles_weights_and_money_in_and_out(session):
