@@ -553,7 +553,7 @@ class ProposalState(AuthState):
         self.my_stale = {str(p): v.cast_on for p, v in mine.items() if v.stale}
         self.has_stake = bool(mine) or on_it
         self.preparing = view.preparing or 0
-        self.prep_lines, self.prep_note = prep, view.note if view.preparing else ""
+        self.prep_lines, self.prep_note = prep, view.preparing_note
         self.reason_choices = _reason_rows(choices)
         self.default_close = _default_close()
 
