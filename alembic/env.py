@@ -3,6 +3,7 @@
 from logging.config import fileConfig
 from typing import Any
 
+from sqlalchemy import BigInteger, Integer
 from sqlmodel import SQLModel
 
 import hitrec_app.models  # noqa: F401  (registers every table)
@@ -38,6 +39,13 @@ def _compare_type(
 ) -> bool | None:
     if isinstance(metadata_type, UTCDateTime):
         # SQLite reflects DATETIME, PostgreSQL TIMESTAMP WITH TIME ZONE: both are what we made.
+        return False
+    if (
+        context.dialect.name == "sqlite"
+        and isinstance(metadata_type, BigInteger)
+        and isinstance(inspected_type, Integer)
+    ):
+        # Every SQLite INTEGER is 64-bit already; 0007 widens the columns on PostgreSQL only.
         return False
     return None
 

@@ -117,8 +117,9 @@ LIVE_ENTRIES: Final = 20  # the newest entries (new ones show on top of "Newest"
 LIVE_REMOVALS: Final = 100  # the entries taken down most recently (hidden from every list)
 LIVE_TITLES: Final = 50  # the titles of the entries edited most recently
 TOTAL_BPS: Final = 10_000  # shares are integer basis points: 100% = 10,000
-# Money columns are 32-bit integers (PostgreSQL `integer`): one amount in minor units at most.
-MONEY_MAX_MINOR: Final = 2**31 - 1
+# The most minor units hitrec counts in one amount, one production's revenue or costs, a pool or
+# a balance: money columns are 64-bit, and this stays exact as a browser's JavaScript number.
+MONEY_MAX_MINOR: Final = 2**53 - 1
 CONTRIBUTION_ROLE_MAX: Final = 40  # characters of a contribution's role (free text allowed)
 CONTRIBUTION_WEIGHT_MAX: Final = 1_000  # a contribution's weight: 100 is a standard part
 STANDARD_WEIGHT: Final = 100

@@ -124,3 +124,63 @@ def test_pay_proposals_migration_keeps_credits_and_revenue_and_guards_the_ledger
         assert conn.execute(text("SELECT record_id, note FROM production_contributions")).all() == [
             (5, "the opening")
         ]
+
+
+def _ledger_row_then_refusals(url: str) -> None:
+    """At head: an amount past 32 bits is kept, and the ledger still refuses UPDATE and DELETE
+    (0007 widened its column after 0005 put the trigger on it)."""
+    engine = create_engine(url)
+    big = 2**40 + 7
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO users (id, username, username_key, display_name, bio, password_hash,"
+                " role, terms_version, terms_accepted_at, created_at) VALUES (1, 'ana', 'ana',"
+                " 'Ana', '', 'x', 'host', 't', '2026-01-01', '2026-01-01')"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO productions (id, title, description, host_id, currency, pool_mode,"
+                " contributors_share_bps, min_payout_minor, created_at)"
+                " VALUES (1, 'Film', '', 1, 'USD', 'share', 5000, 1000, '2026-01-01')"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO ledger_entries (created_at, txn, production_id, account,"
+                " amount_minor, currency, memo, reference)"
+                " VALUES ('2026-01-01', 't1', 1, 'pool', :amount, 'USD', '', '')"
+            ),
+            {"amount": -big},
+        )
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT amount_minor FROM ledger_entries")).scalar() == -big
+    for statement in (
+        "UPDATE ledger_entries SET amount_minor = 0",
+        "DELETE FROM ledger_entries",
+    ):
+        with pytest.raises(Exception, match="append-only"), engine.begin() as conn:
+            conn.execute(text(statement))
+    engine.dispose()
+
+
+def test_sqlite_ledger_stays_append_only_and_holds_64_bit_amounts_at_head(tmp_path):
+    url = f"sqlite:///{tmp_path / 'm.db'}"
+    migrate(url)
+    _ledger_row_then_refusals(url)
+
+
+def test_postgres_ledger_stays_append_only_and_holds_64_bit_amounts_at_head():
+    admin = create_engine(PG_URL)
+    with admin.begin() as conn:
+        conn.execute(text("DROP SCHEMA IF EXISTS hitrec_migration_ledger CASCADE"))
+        conn.execute(text("CREATE SCHEMA hitrec_migration_ledger"))
+    url = PG_URL + "?options=-csearch_path%3Dhitrec_migration_ledger"
+    try:
+        migrate(url)
+        _ledger_row_then_refusals(url)
+    finally:
+        with admin.begin() as conn:
+            conn.execute(text("DROP SCHEMA IF EXISTS hitrec_migration_ledger CASCADE"))
+        admin.dispose()

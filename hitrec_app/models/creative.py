@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Index
+from sqlalchemy import BigInteger, Index
 from sqlmodel import Field, UniqueConstraint
 
 from hitrec_app.models.base import Table, TimestampedTable
@@ -22,7 +22,7 @@ class Challenge(TimestampedTable, table=True):
     state: str = Field(default="draft", max_length=16, index=True)  # vocabulary.CHALLENGE_STATES
     deadline: datetime | None = timestamp(index=True)
     production_id: int | None = fk("productions.id", nullable=True)
-    pool_cents: int | None = Field(default=None)
+    pool_cents: int | None = Field(default=None, sa_type=BigInteger)
     contributors_share_bps: int | None = Field(default=None)
     closed_at: datetime | None = timestamp()
 

@@ -1,6 +1,7 @@
 """Productions, their money, pay proposals and the ledger (issue 9).
 
-Money is integer minor units of the production's one ISO currency (`*_minor`), shares are
+Money is integer minor units of the production's one ISO currency (`*_minor`, 64-bit columns:
+a sum of 32-bit amounts outgrows `integer`; vocabulary.MONEY_MAX_MINOR caps each total), shares are
 basis points (10,000 = 100%). A proposal's versions are immutable once opened; the ledger is
 append-only (the services refuse to change it and a database trigger refuses too).
 """
@@ -9,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Index
+from sqlalchemy import BigInteger, Index, text
 from sqlmodel import Field, UniqueConstraint
 
 from hitrec_app.models.base import Table, TimestampedTable
@@ -27,9 +28,9 @@ class Production(TimestampedTable, table=True):
     # (hitRECord used 50%) or a fixed budget.
     pool_mode: str = Field(default="share", max_length=8)
     contributors_share_bps: int = Field(default=5000)
-    fixed_pool_minor: int | None = Field(default=None)
+    fixed_pool_minor: int | None = Field(default=None, sa_type=BigInteger)
     # Below this an amount is carried forward to the contributor's balance, never lost.
-    min_payout_minor: int = Field(default=1000)
+    min_payout_minor: int = Field(default=1000, sa_type=BigInteger)
     updated_at: datetime | None = timestamp()
 
 
@@ -54,15 +55,30 @@ class MoneyEntry(TimestampedTable, table=True):
 
     production_id: int = fk("productions.id")
     kind: str = Field(max_length=8)  # vocabulary.MONEY_ENTRY_KINDS
-    amount_minor: int
+    amount_minor: int = Field(sa_type=BigInteger)
     source: str = Field(default="", max_length=200)
     occurred_on: date
     note: str = Field(default="", max_length=500)
     created_by_id: int | None = fk("users.id", nullable=True)
 
 
+IN_PROGRESS_SQL = "state IN ('draft', 'open')"
+
+
 class PayProposal(TimestampedTable, table=True):
     __tablename__ = "pay_proposals"
+    # At most one proposal in progress per production: two would each price the whole pool.
+    # The services check it under the production's row lock; this index holds even if a
+    # path forgets to.
+    __table_args__ = (
+        Index(
+            "uq_pay_proposals_one_in_progress",
+            "production_id",
+            unique=True,
+            sqlite_where=text(IN_PROGRESS_SQL),
+            postgresql_where=text(IN_PROGRESS_SQL),
+        ),
+    )
 
     production_id: int = fk("productions.id")
     author_id: int = fk("users.id")
@@ -85,7 +101,7 @@ class PayProposalVersion(TimestampedTable, table=True):
     proposal_id: int = fk("pay_proposals.id")
     number: int
     note: str = Field(default="")  # what changed and why, in the host's words
-    pool_minor: int  # the pool this version splits
+    pool_minor: int = Field(sa_type=BigInteger)  # the pool this version splits
     created_by_id: int = fk("users.id")
     opened_at: datetime | None = timestamp()
 
@@ -101,7 +117,7 @@ class PayProposalLine(Table, table=True):
     user_id: int = fk("users.id")
     share_bps: int
     suggested_bps: int  # what the evidence rule suggested
-    amount_minor: int
+    amount_minor: int = Field(sa_type=BigInteger)
     evidence: str = Field(default="[]")  # JSON list of evidence items (split_rule)
     change_reason: str = Field(default="")
 
@@ -173,7 +189,7 @@ class LedgerEntry(TimestampedTable, table=True):
     proposal_id: int | None = fk("pay_proposals.id", nullable=True)
     user_id: int | None = fk("users.id", nullable=True)
     account: str = Field(max_length=16)  # vocabulary.LEDGER_ACCOUNTS
-    amount_minor: int  # signed
+    amount_minor: int = Field(sa_type=BigInteger)  # signed
     currency: str = Field(max_length=3)
     memo: str = Field(default="", max_length=500)
     reference: str = Field(default="", max_length=200)  # a payment's reference

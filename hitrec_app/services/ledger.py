@@ -30,8 +30,8 @@ from sqlmodel import Session, col, select
 
 from hitrec_app.models import LedgerEntry, PayProposal, Production, User
 from hitrec_app.services.errors import ServiceError, ValidationError
-from hitrec_app.services.pay_math import apply_minimum
-from hitrec_app.vocabulary import LEDGER_ACCOUNTS
+from hitrec_app.services.pay_math import apply_minimum, beyond_cap
+from hitrec_app.vocabulary import LEDGER_ACCOUNTS, MONEY_MAX_MINOR
 
 
 class LedgerImmutable(ServiceError):
@@ -160,6 +160,12 @@ def post_finalised(
         session=session, account="carried", user_ids=amounts, currency=currency
     )
     plan = apply_minimum(amounts, balances, production.min_payout_minor)
+    owed = account_balances(session=session, account="owed", user_ids=amounts, currency=currency)
+    for uid in sorted(plan.paid):
+        if max(owed.get(uid, 0) + plan.paid[uid], plan.carried[uid]) > MONEY_MAX_MINOR:
+            payee = session.get(User, uid)
+            name = payee.display_name if payee is not None else f"user {uid}"
+            raise ValidationError(beyond_cap(f"What {name} is owed", currency))
     title = proposal.title or f"proposal {proposal.id}"
     legs = [Leg("pool", -sum(amounts.values()), memo=f"Pool split by {title}")]
     for uid in sorted(plan.paid):

@@ -20,7 +20,13 @@ from hitrec_app.services import live_timeline
 from hitrec_app.services.errors import ValidationError
 from hitrec_app.services.live_entries import announce_tally, tally
 from hitrec_app.services.live_rows import iso, round_row
-from hitrec_app.services.live_sessions import host_action, locked_round, not_finished, rounds_of
+from hitrec_app.services.live_sessions import (
+    host_action,
+    locked_round,
+    not_finished,
+    rounds_of,
+    tally_choice,
+)
 from hitrec_app.vocabulary import LIVE_EXTEND_MAX_S, EventKind, LiveMoment
 
 
@@ -200,7 +206,7 @@ def set_tally_hidden(
     row = locked_round(session, live, number)
     if row.state == "revealed":
         raise ValidationError(f"Round {number}'s vote is already revealed.")
-    row.tally_hidden = bool(hidden)
+    row.tally_hidden = tally_choice(hidden)
     live_timeline.applied(live)
     _announce_round(session, live, row)
     if row.state == "voting":

@@ -180,12 +180,23 @@ def _clean_round(data: RoundInput, challenge: Challenge) -> dict:
         ),
         "kind": data.kind,
         "duration_s": seconds,
-        "tally_hidden": bool(data.tally_hidden),
+        "tally_hidden": tally_choice(data.tally_hidden),
     }
 
 
+def tally_choice(hidden: object) -> bool:
+    """The host's yes or no on hiding a round's tally: a real bool only (a form's "false" is
+    truthy text, and would hide it)."""
+    if not isinstance(hidden, bool):
+        raise ValidationError("Choose whether the round's tally is shown live or hidden.")
+    return hidden
+
+
 def _open_challenge(session: Session, user: User, challenge_id: int) -> Challenge:
-    challenge = session.get(Challenge, challenge_id) if 0 < challenge_id <= MAX_ID else None
+    valid = isinstance(challenge_id, int) and not isinstance(challenge_id, bool)
+    challenge = (
+        session.get(Challenge, challenge_id) if valid and 0 < challenge_id <= MAX_ID else None
+    )
     if challenge is None:
         raise NotFound("That challenge does not exist.")
     if not challenges.can_manage(user, challenge):

@@ -15,7 +15,7 @@ from fractions import Fraction
 from typing import Final
 
 from hitrec_app.services.errors import ValidationError
-from hitrec_app.vocabulary import TOTAL_BPS
+from hitrec_app.vocabulary import MONEY_MAX_MINOR, TOTAL_BPS
 
 BPS_TOTAL: Final = TOTAL_BPS  # 100% in basis points (the studio's TOTAL_BPS, named for this module)
 
@@ -170,6 +170,15 @@ def apply_minimum(
         else:
             paid[user_id], carried[user_id] = 0, due
     return PayoutPlan(paid=paid, carried=carried)
+
+
+def beyond_cap(what: str, currency: str) -> str:
+    """What to tell someone whose `what` (an amount, a total, a pool, a balance) would pass
+    the most hitrec counts (vocabulary.MONEY_MAX_MINOR)."""
+    return (
+        f"{what} would be more than {format_minor(MONEY_MAX_MINOR, currency)}, the most "
+        "hitrec can count in one amount."
+    )
 
 
 # --- currencies ----------------------------------------------------------------------------

@@ -448,6 +448,12 @@ def add_money_entry(
     if data.kind not in MONEY_ENTRY_KINDS:
         raise ValidationError("An entry is either revenue or a cost.")
     amount = _amount(data.amount_minor, "The amount", minimum=1)
+    total = _totals(session, [production_id])[production_id][data.kind]
+    if total + amount > MONEY_MAX_MINOR:
+        what = "revenue" if data.kind == "revenue" else "costs"
+        raise ValidationError(
+            pay_math.beyond_cap(f"The production's total {what}", production.currency)
+        )
     if not isinstance(data.occurred_on, date):
         raise ValidationError("Give the date the money came in or went out.")
     # A day's grace: the host's today may already be tomorrow in UTC.

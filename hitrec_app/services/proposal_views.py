@@ -111,6 +111,7 @@ class ProposalView:
     tallies_visible: bool
     runs: bool  # the viewer is the production's host or an admin
     preparing: int | None  # the number of the version being prepared (seen by `runs` only)
+    preparing_note: str  # that version's note ("" when none is being prepared)
     versions: int  # opened versions so far
     finalised_at: datetime | None
     paid_at: datetime | None
@@ -126,6 +127,7 @@ def proposal_view(*, session: Session, proposal_id: int, viewer_id: int | None) 
             col(PayProposalVersion.opened_at).is_not(None),
         )
     ).all()
+    preparing = pending if pending is not None and runs and proposal.state == "open" else None
     return ProposalView(
         id=proposal.id or 0,
         title=proposal.title,
@@ -142,9 +144,8 @@ def proposal_view(*, session: Session, proposal_id: int, viewer_id: int | None) 
         hide_tallies=proposal.hide_tallies,
         tallies_visible=tallies_visible(proposal) or runs,
         runs=runs,
-        preparing=pending.number
-        if pending is not None and runs and proposal.state == "open"
-        else None,
+        preparing=preparing.number if preparing is not None else None,
+        preparing_note=preparing.note if preparing is not None else "",
         versions=len(opened),
         finalised_at=proposal.finalised_at,
         paid_at=proposal.paid_at,

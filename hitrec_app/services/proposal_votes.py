@@ -27,8 +27,14 @@ from hitrec_app.models import (
     utcnow,
 )
 from hitrec_app.services import events, notifications
-from hitrec_app.services.errors import PermissionDenied, ValidationError
-from hitrec_app.services.proposals import is_closed, locked_proposal, version_of
+from hitrec_app.services.errors import NotFound, PermissionDenied, ValidationError
+from hitrec_app.services.proposals import (
+    is_closed,
+    locked_proposal,
+    may_run,
+    production_of,
+    version_of,
+)
 from hitrec_app.services.records import acting_user
 from hitrec_app.services.validation import clean_text
 from hitrec_app.vocabulary import (
@@ -76,12 +82,21 @@ def tallies_visible(proposal: PayProposal) -> bool:
     return not proposal.hide_tallies or is_closed(proposal) or proposal.state in ("final", "paid")
 
 
+def _no_draft(session: Session, proposal: PayProposal, user: User) -> None:
+    """A draft takes no feedback; to anyone but those who run it, it does not exist (as its
+    page says), so a vote or a comment sent to its id learns nothing about it."""
+    if proposal.state != "draft":
+        return
+    if not may_run(user, production_of(session, proposal.production_id)):
+        raise NotFound("That pay proposal does not exist.")
+    raise ValidationError("This proposal is not open for feedback yet.")
+
+
 def _open_version(
-    session: Session, proposal: PayProposal, version: int | None
+    session: Session, proposal: PayProposal, user: User, version: int | None
 ) -> PayProposalVersion:
     """The version on show, if it takes feedback now (and is the one the member saw)."""
-    if proposal.state == "draft":
-        raise ValidationError("This proposal is not open for feedback yet.")
+    _no_draft(session, proposal, user)
     if proposal.state != "open":
         raise ValidationError("This proposal is final; feedback is closed.")
     if is_closed(proposal):
@@ -120,7 +135,7 @@ def cast_vote(
     for a version that was replaced meanwhile is refused, not moved to the new one."""
     user = acting_user(session, user_id)
     proposal = locked_proposal(session, proposal_id)
-    current = _open_version(session, proposal, version)
+    current = _open_version(session, proposal, user, version)
     _line(session, current, payee_id)
     if value not in VOTE_VALUES:
         raise ValidationError("Vote agree, object or abstain.")
@@ -207,8 +222,7 @@ def add_comment(
     proposal (a reply stays on its parent's line). Open from opening until final."""
     user = acting_user(session, user_id)
     proposal = locked_proposal(session, proposal_id)
-    if proposal.state == "draft":
-        raise ValidationError("This proposal is not open for feedback yet.")
+    _no_draft(session, proposal, user)
     if proposal.state != "open":
         raise ValidationError("This proposal is final; comments are closed.")
     text = clean_text(body, field="Comment", max_len=COMMENT_MAX, required=True)
@@ -288,7 +302,7 @@ def sign_off(
     reason is required to object); they may change their answer until feedback closes."""
     user = acting_user(session, user_id)
     proposal = locked_proposal(session, proposal_id)
-    current = _open_version(session, proposal, version)
+    current = _open_version(session, proposal, user, version)
     has_line = session.exec(
         select(PayProposalLine.id).where(
             PayProposalLine.version_id == current.id, PayProposalLine.user_id == user.id

@@ -24,12 +24,20 @@ from hitrec_app.models import (
     PayProposalVersion,
     Production,
     ProposalComment,
+    ProposalSignOff,
     ProposalVote,
     User,
     VersionReason,
     utcnow,
 )
-from hitrec_app.services import events, ledger, notifications, productions, proposal_evidence
+from hitrec_app.services import (
+    events,
+    ledger,
+    notifications,
+    pay_math,
+    productions,
+    proposal_evidence,
+)
 from hitrec_app.services.errors import NotFound, PermissionDenied, ValidationError
 from hitrec_app.services.pay_math import (
     amounts_from_shares,
@@ -43,6 +51,7 @@ from hitrec_app.services.validation import clean_text
 from hitrec_app.vocabulary import (
     CHANGE_REASON_MAX,
     MAX_ID,
+    MONEY_MAX_MINOR,
     PAYMENT_REFERENCE_MAX,
     PROPOSAL_OPEN_DAYS,
     TOTAL_BPS,
@@ -72,6 +81,22 @@ def may_run(user: User, production: Production) -> bool:
 
 def production_of(session: Session, production_id: int) -> Production:
     production = session.get(Production, production_id) if 0 < production_id <= MAX_ID else None
+    if production is None:
+        raise NotFound("That production does not exist.")
+    return production
+
+
+def locked_production(session: Session, production_id: int) -> Production:
+    """The production, its row locked until the transaction ends (PostgreSQL; NO KEY UPDATE,
+    so rows that only point at it are not held up) and re-read once the lock is held: the
+    commands that read what is left of its pool, or whether a proposal is in progress, and
+    then write take it first, so two of them never act on the same reading."""
+    if not isinstance(production_id, int) or not 0 < production_id <= MAX_ID:
+        raise NotFound("That production does not exist.")
+    query = select(Production).where(Production.id == production_id)
+    if session.get_bind().dialect.name != "sqlite":
+        query = query.with_for_update(key_share=True)
+    production = session.exec(query.execution_options(populate_existing=True)).first()
     if production is None:
         raise NotFound("That production does not exist.")
     return production
@@ -185,6 +210,13 @@ def _price(lines: list[PayProposalLine], pool_minor: int) -> None:
         line.amount_minor = amounts[line.user_id]
 
 
+def _splittable(pool: int, production: Production) -> int:
+    """The pool, if the ledger can carry it (a sum of entries can outgrow the cap)."""
+    if pool > MONEY_MAX_MINOR:
+        raise ValidationError(pay_math.beyond_cap("The pool to split", production.currency))
+    return pool
+
+
 def pool_left(*, session: Session, production_id: int) -> int:
     """The production's pool less what finalised proposals already split (never below 0)."""
     pool = productions.money_summary(session=session, production_id=production_id).pool_minor
@@ -204,7 +236,7 @@ def create_proposal(
 ) -> PayProposal:
     """A draft proposal whose version 1 is the split the evidence suggests, priced from what
     is left of the production's pool."""
-    production = production_of(session, production_id)
+    production = locked_production(session, production_id)
     user = _runner(session, user_id, production, "propose how its pool is split")
     clean_title = (
         clean_text(title, field="Title", max_len=TITLE_MAX)
@@ -224,7 +256,7 @@ def create_proposal(
     split = proposal_evidence.suggested_split(
         session=session, production_id=production_id, rule=rule
     )
-    pool = pool_left(session=session, production_id=production_id)
+    pool = _splittable(pool_left(session=session, production_id=production_id), production)
     if pool == 0 and ledger.distributed(session=session, production_id=production_id) > 0:
         raise ValidationError(
             "Nothing is left of this production's pool to split: earlier proposals split it "
@@ -476,11 +508,13 @@ def revise_proposal(
     if pending is not None:
         return pending
     current = version_of(session, proposal.id or 0, proposal.current_version)
+    production = locked_production(session, proposal.production_id)  # before reading the pool
+    pool = _splittable(pool_left(session=session, production_id=production.id or 0), production)
     version = PayProposalVersion(
         proposal_id=proposal.id or 0,
         number=current.number + 1,
         note=clean_text(note, field="The note", max_len=NOTE_MAX),
-        pool_minor=pool_left(session=session, production_id=proposal.production_id),
+        pool_minor=pool,
         created_by_id=user.id or 0,
     )
     session.add(version)
@@ -565,9 +599,44 @@ def discard_revision(*, session: Session, user_id: int, proposal_id: int) -> Non
     session.flush()
 
 
+def _may_finalise(
+    session: Session,
+    user: User,
+    production: Production,
+    proposal: PayProposal,
+    version: PayProposalVersion,
+    payees: set[int],
+) -> None:
+    """A host who is paid by the split does not approve it alone; and before the closing
+    date, finalising cuts the feedback short, which only the payees' own yes allows."""
+    if production.host_id in payees and user.role != "admin":
+        raise PermissionDenied(
+            "You are one of the payees of this split, so an admin must finalise it."
+        )
+    if is_closed(proposal):
+        return
+    accepted = set(
+        session.exec(
+            select(ProposalSignOff.user_id).where(
+                ProposalSignOff.version_id == version.id, ProposalSignOff.answer == "accept"
+            )
+        )
+    )
+    waiting = len(payees - accepted)
+    if waiting:
+        closes = proposal.closes_at.strftime("%Y-%m-%d %H:%M UTC") if proposal.closes_at else ""
+        raise ValidationError(
+            f"Feedback is open until {closes}. Before then the split can be finalised only "
+            f"once every payee has accepted their line; {waiting} of {len(payees)} "
+            f"{'has' if waiting == 1 else 'have'} not yet."
+        )
+
+
 def finalise_proposal(*, session: Session, user_id: int, proposal_id: int) -> PayProposal:
-    """Make the open version final (at or before its closing date): feedback ends and the
-    ledger gets what is owed to each payee, or carried below the minimum payout."""
+    """Make the open version final: feedback ends and the ledger gets what is owed to each
+    payee, or carried below the minimum payout. Once its closing date has passed, or before
+    it if every payee of the version accepted their line; by an admin if the production's
+    host is one of the payees."""
     user, proposal = _run(session, user_id, proposal_id, "finalise a proposal")
     if proposal.state == "draft":
         raise ValidationError("Open the proposal for feedback before finalising it.")
@@ -578,9 +647,12 @@ def finalise_proposal(*, session: Session, user_id: int, proposal_id: int) -> Pa
         raise ValidationError(
             f"Version {pending.number} is still being prepared: open it or discard it first."
         )
-    production = production_of(session, proposal.production_id)
+    # Locked: two proposals of one production finalised at once must not both split what
+    # is left of its pool.
+    production = locked_production(session, proposal.production_id)
     version = version_of(session, proposal.id or 0, proposal.current_version)
     amounts = {line.user_id: line.amount_minor for line in lines_of(session, version.id or 0)}
+    _may_finalise(session, user, production, proposal, version, set(amounts))
     if sum(amounts.values()) != version.pool_minor:  # opened versions always reconcile
         raise ValidationError("This version's amounts do not add up to its pool.")
     left = pool_left(session=session, production_id=production.id or 0)

@@ -8,10 +8,15 @@ the same socket) to another page stops being counted where it was.
 
 from __future__ import annotations
 
-import reflex as rx
+from typing import Final
 
+import reflex as rx
+from reflex.utils import format
+
+from hitrec_app import routes
 from hitrec_app.models import User
-from hitrec_app.realtime import presence, reflex_internals
+from hitrec_app.realtime import broadcast, presence, reflex_internals
+from hitrec_app.vocabulary import PROPOSAL_ROOM_PREFIX
 
 
 def _page(state: rx.State) -> str:
@@ -34,10 +39,23 @@ def watch_room(state: rx.State, room: str, user: User | None) -> None:
         setattr(state, name, value)
 
 
+# Rooms whose messages are private to those who may open one page (a draft proposal's lines
+# go to those who run it): a tab anywhere else leaves them. That page's own join keeps (or
+# refuses) the room, checking the viewer; an inbox room is the bell's (InboxLive.join).
+_PRIVATE_ROOMS: Final = ((PROPOSAL_ROOM_PREFIX, format.format_route(routes.PROPOSAL)),)
+
+
 class PresenceState(rx.State):
     """Holds nothing: its handler runs on every page's on_load."""
 
     @rx.event
-    def arrive(self) -> None:
-        """The tab is on this page now: it stops counting as watching another page's room."""
-        presence.arrive(reflex_internals.socket_sid(self), _page(self))
+    async def arrive(self) -> None:
+        """The tab is on this page now: it stops counting as watching another page's room,
+        and stops getting another page's private room (also after a sign-out, whose
+        redirect loads the home page)."""
+        sid = reflex_internals.socket_sid(self)
+        presence.arrive(sid, _page(self))
+        route = reflex_internals.page_route(self)
+        for prefix, page in _PRIVATE_ROOMS:
+            if route != page:
+                await broadcast.leave(sid, prefix)

@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import reflex as rx
@@ -20,10 +19,18 @@ from hitrec_app.models import User, utcnow
 from hitrec_app.services import challenges, pay_math, productions
 from hitrec_app.services.errors import NotFound, ValidationError
 from hitrec_app.services.productions import MoneyEntryInput, ProductionInput
-from hitrec_app.state.args import BAD_ID, as_form, as_id, as_text, param_id, query_id
+from hitrec_app.state.args import (
+    BAD_ID,
+    as_form,
+    as_id,
+    as_percent_bps,
+    as_text,
+    param_id,
+    query_id,
+)
 from hitrec_app.state.base import AuthState, signed_in_page
 from hitrec_app.state.rows import PersonRow, RecordLinkRow, TitledRow
-from hitrec_app.vocabulary import STANDARD_WEIGHT, TOTAL_BPS
+from hitrec_app.vocabulary import STANDARD_WEIGHT
 
 CHOOSE_RECORD = "Enter the number (or link) of the record to include."
 
@@ -129,19 +136,13 @@ def _money_row(e: productions.MoneyEntryView, currency: str) -> MoneyRow:
 
 def parse_percent(raw: str) -> int:
     """A percentage as typed ("50", "50 %", "33.33") in basis points, exactly."""
-    text = (raw or "").strip().rstrip("%").strip()
-    try:
-        value = Decimal(text)
-    except InvalidOperation:
-        value = Decimal("NaN")
-    if not value.is_finite() or not text:
-        raise ValidationError("The contributors' share must be a percentage, e.g. 50.")
-    bps = value * 100
-    if bps != bps.to_integral_value():
+    bps = as_percent_bps(raw)
+    if bps is not None:
+        return bps
+    whole, _, frac = (raw or "").strip().removesuffix("%").strip().partition(".")
+    if whole.isdigit() and frac.isdigit() and len(frac) > 2 and int(whole) < 100:
         raise ValidationError("The contributors' share takes at most two decimals, e.g. 33.33.")
-    if not 0 <= bps <= TOTAL_BPS:
-        raise ValidationError("The contributors' share must be between 0% and 100%.")
-    return int(bps)
+    raise ValidationError("The contributors' share must be a percentage from 0 to 100, e.g. 50.")
 
 
 def parse_day(raw: str) -> date:
@@ -367,6 +368,7 @@ class ProductionState(AuthState):
                     contribution_id=cid,
                     role=str(form.get("role", "")),
                     weight=parse_weight(str(form.get("weight", ""))),
+                    production_id=self.pid,
                 ).id
                 or 0
             )

@@ -376,13 +376,13 @@ class ProposalLive(rx.State):
         """Subscribe this tab to the proposal's room (only if the signed-in viewer may see
         it), then read the room's snapshot, and count the tab as here."""
         self.older, self.older_last, self.more_older = [], 0, False
+        sid = reflex_internals.socket_sid(self)
         pid = param_id(self)
-        if pid is None:
-            return
         auth = await self.get_state(AuthState)
         viewer = auth._current_user()
-        if viewer is None:
-            return  # proposals are for signed-in members
+        if pid is None or viewer is None:  # proposals are for signed-in members
+            await self._leave(sid)
+            return
         page = await self.get_state(ProposalState)
         # The page's load just showed this proposal to this same user: no second check.
         if page.found and page.pid == pid and page._shown_to == viewer.id:
@@ -394,21 +394,29 @@ class ProposalLive(rx.State):
                         session=session, proposal_id=pid, viewer_id=viewer.id
                     )
                 except NotFound:
+                    await self._leave(sid)
                     return
             draft = view.state == "draft"
         room = proposal_room(pid)
         # Subscribe first, then read: a change committed meanwhile is not lost.
-        await broadcast.subscribe(
-            reflex_internals.socket_sid(self), room, leave_prefix=PROPOSAL_ROOM_PREFIX
-        )
-        if draft:  # only those who run it are in a draft's room; read as this one
-            snapshot = _room_values(pid, ALL_PARTS, viewer.id)
-        else:
-            snapshot = broadcast.snapshot(room, lambda: _room_values(pid))
+        await broadcast.subscribe(sid, room, leave_prefix=PROPOSAL_ROOM_PREFIX)
+        try:
+            if draft:  # only those who run it are in a draft's room; read as this one
+                snapshot = _room_values(pid, ALL_PARTS, viewer.id)
+            else:
+                snapshot = broadcast.snapshot(room, lambda: _room_values(pid))
+        except NotFound:  # the viewer lost the right to see it since the page's load
+            await self._leave(sid)
+            return
         for name, value in snapshot.items():
             # A copy per tab: the snapshot is shared by every tab that joins the room.
             setattr(self, name, copy.copy(value))
         watch_room(self, room, viewer)
+
+    async def _leave(self, sid: str) -> None:
+        """Out of every proposal's room, with nothing of one shown."""
+        await broadcast.leave(sid, PROPOSAL_ROOM_PREFIX)
+        self.reset()
 
     def _visible(self) -> bool:
         return self.pid > 0
@@ -553,7 +561,7 @@ class ProposalState(AuthState):
         self.my_stale = {str(p): v.cast_on for p, v in mine.items() if v.stale}
         self.has_stake = bool(mine) or on_it
         self.preparing = view.preparing or 0
-        self.prep_lines, self.prep_note = prep, view.note if view.preparing else ""
+        self.prep_lines, self.prep_note = prep, view.preparing_note
         self.reason_choices = _reason_rows(choices)
         self.default_close = _default_close()
 

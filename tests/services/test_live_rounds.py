@@ -254,3 +254,13 @@ def test_only_a_spotlit_entry_can_be_answered(session):
     session.rollback()
     answer = submit(session, cast.cyd, two, "The rain answers back.", answers_entry_id=ada.id)
     assert answer.answers_entry_id == ada.id
+
+
+@pytest.mark.parametrize("hidden", ["false", "true", 0, 1, None])
+def test_hiding_a_tally_takes_a_real_yes_or_no(session, hidden):
+    """A browser's "false" is text, and truthy: it must not hide the tally."""
+    cast = make_cast(session)
+    with pytest.raises(ValidationError, match="shown live or hidden"):
+        live_rounds.set_tally_hidden(session=session, number=1, hidden=hidden, **_host(cast))
+    session.rollback()
+    assert not round_of(session, cast.live, 1).tally_hidden

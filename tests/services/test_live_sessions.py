@@ -84,6 +84,8 @@ def test_a_host_schedules_a_session_with_rounds_and_a_readable_join_code(session
         ([RoundInput("Hum it.", "audio", 60)], "short texts or images"),
         ([RoundInput("Quick!", "text", 3)], "10 seconds to 60 minutes"),
         ([RoundInput("Slow.", "text", 10_000)], "10 seconds to 60 minutes"),
+        # A form's "false" is text: not taken as true (hidden), refused.
+        ([RoundInput("Six words.", "text", 60, "false")], "shown live or hidden"),  # type: ignore[arg-type]
     ],
 )
 def test_bad_rounds_are_refused_with_a_clear_message(session, rounds, message):
@@ -299,3 +301,17 @@ def test_a_stale_expected_seq_is_refused_so_two_host_tabs_cannot_conflict(sessio
     )
     session.commit()
     assert live_views.session_view(session=session, session_id=sid, viewer_id=None).seq == seen + 2
+
+
+@pytest.mark.parametrize("challenge_id", ["1", 1.0, None, True, 2**70])
+def test_a_challenge_id_that_is_not_a_whole_number_is_not_found(session, challenge_id):
+    host = make_user(session, "host", role="host")
+    open_challenge(session, host)
+    with pytest.raises(NotFound, match="That challenge does not exist"):
+        live_sessions.schedule_session(
+            session=session,
+            user_id=host.id,
+            challenge_id=challenge_id,
+            title="T",
+            rounds=[RoundInput("Six words.")],
+        )

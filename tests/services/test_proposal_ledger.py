@@ -22,7 +22,7 @@ from hitrec_app.services import (
 )
 from hitrec_app.services.errors import PermissionDenied, ValidationError
 from tests.factories import make_user, text_record
-from tests.services.proposal_setup import make_production, opened
+from tests.services.proposal_setup import close_feedback, make_production, opened
 
 
 @pytest.fixture
@@ -32,6 +32,7 @@ def session(any_session):
 
 
 def _finalise(session, host, proposal):
+    close_feedback(session, proposal)
     proposals.finalise_proposal(session=session, user_id=host.id, proposal_id=proposal.id)
     session.commit()
 

@@ -5,7 +5,7 @@ from datetime import date
 from hitrec_app.models import MoneyEntry
 from hitrec_app.services import proposal_lists, proposals
 from tests.factories import make_user, text_record
-from tests.services.proposal_setup import make_production, opened
+from tests.services.proposal_setup import close_feedback, make_production, opened
 
 
 def _titles(session, production, viewer):
@@ -21,6 +21,7 @@ def test_drafts_show_only_to_those_who_run_the_production(session):
     admin = make_user(session, "boss", role="admin")
     production = make_production(session, host, [(text_record(session, ada, "Log"), "story", 100)])
     first = opened(session, host, production)
+    close_feedback(session, first)
     proposals.finalise_proposal(session=session, user_id=host.id, proposal_id=first.id)
     # More money came in since: a second proposal splits what is left.
     session.add(

@@ -4,7 +4,7 @@ and what the proposal's room is told."""
 import pytest
 
 from hitrec_app.services import events, notifications, proposal_views, proposal_votes, proposals
-from hitrec_app.services.errors import PermissionDenied, ValidationError
+from hitrec_app.services.errors import NotFound, PermissionDenied, ValidationError
 from hitrec_app.vocabulary import COMMENT_MAX, EventKind, proposal_room
 from tests.factories import make_user, text_record
 from tests.services.proposal_setup import close_feedback, make_production, opened
@@ -472,3 +472,28 @@ def test_the_room_hears_changes_after_the_commit_and_hidden_tallies_stay_hidden(
         assert _tally(session, proposal, cyd, ada) == (1, 0, 0)  # shown once feedback closed
     finally:
         unsubscribe()
+
+
+def test_a_draft_is_not_there_for_feedback_from_those_who_do_not_run_it(session, cast):
+    """Voting, signing off or commenting on a draft's id tells a member the proposal does
+    not exist (as its page does), not that it is a draft; its host is told it is not open."""
+    host, ada, _bob, _cyd, production = cast
+    draft = proposals.create_proposal(session=session, user_id=host.id, production_id=production.id)
+    session.commit()
+    attempts = [
+        lambda uid: proposal_votes.cast_vote(
+            session=session, user_id=uid, proposal_id=draft.id, payee_id=ada.id, value="agree"
+        ),
+        lambda uid: proposal_votes.sign_off(
+            session=session, user_id=uid, proposal_id=draft.id, answer="accept"
+        ),
+        lambda uid: proposal_votes.add_comment(
+            session=session, user_id=uid, proposal_id=draft.id, body="Hm"
+        ),
+    ]
+    for attempt in attempts:
+        with pytest.raises(NotFound, match="does not exist"):
+            attempt(ada.id)
+        session.rollback()
+    with pytest.raises(ValidationError, match="not open for feedback yet"):
+        attempts[2](host.id)

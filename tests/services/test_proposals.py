@@ -10,7 +10,7 @@ from hitrec_app.services import notifications, proposal_views, proposals
 from hitrec_app.services.errors import NotFound, PermissionDenied, ValidationError
 from hitrec_app.services.split_rule import CONTRIBUTION, UPSTREAM
 from tests.factories import make_user, text_record
-from tests.services.proposal_setup import co_author, make_production, opened
+from tests.services.proposal_setup import close_feedback, co_author, make_production, opened
 
 
 @pytest.fixture
@@ -201,6 +201,7 @@ def test_an_opened_version_and_a_final_proposal_never_change(session, cast):
     with pytest.raises(ValidationError, match="still being prepared"):
         proposals.finalise_proposal(session=session, user_id=host.id, proposal_id=proposal.id)
     proposals.discard_revision(session=session, user_id=host.id, proposal_id=proposal.id)
+    close_feedback(session, proposal)
     proposals.finalise_proposal(session=session, user_id=host.id, proposal_id=proposal.id)
     session.commit()
     for version in (1, 2):

@@ -165,3 +165,28 @@ def test_a_member_and_another_host_change_nothing(film, session):
     assert anon.found and not anon.can_manage
     State.remove_contribution.fn(anon, cid)
     assert anon.contribution_error == "Please sign in first."
+
+
+def test_a_contribution_of_another_production_is_not_changed_from_this_page(film, session):
+    """The page's forms act on the page's production: a contribution id of the host's other
+    production, sent from this page, is not found (as removing it is), not changed."""
+    host, pid = film
+    other = productions.create_production(
+        session=session, user_id=host.id, data=ProductionInput(title="Other", currency="EUR")
+    )
+    record = text_record(session, host, "Elsewhere")
+    elsewhere = productions.include_record(
+        session=session, user_id=host.id, production_id=other.id, record_id=record.id
+    )
+    session.commit()
+    state = _signed_in(session, host, State)
+    session.rollback()
+    _on_production(state, pid)
+    form = {"contribution": str(elsewhere.id), "role": "edit", "weight": "300"}
+    State.save_contribution.fn(state, form)
+    assert state.contribution_error == "That contribution is no longer part of the production."
+    State.remove_contribution.fn(state, elsewhere.id)
+    assert state.contribution_error == "That contribution is no longer part of the production."
+    session.expire_all()
+    view = productions.production_view(session=session, production_id=other.id)
+    assert [(c.role, c.weight) for c in view.contributions] == [("story", 100)]

@@ -190,6 +190,21 @@ def test_only_those_who_run_a_proposal_see_its_host_controls(app_db, session, ca
         assert state.can_manage is runs
 
 
+def test_the_revision_being_prepared_shows_its_own_note(app_db, session, cast):
+    """The host preparing version 2 sees version 2's note (what changes and why) beside
+    its lines, not the note of the version open for feedback."""
+    host, _, _, production = cast
+    proposal = opened(session, host, production)
+    proposals.revise_proposal(
+        session=session, user_id=host.id, proposal_id=proposal.id, note="Ada's share up."
+    )
+    session.commit()
+    state = _signed_in(session, host, proposal_state.ProposalState)
+    state.pid = proposal.id
+    state._load(session.get(User, host.id))
+    assert (state.preparing, state.prep_note) == (2, "Ada's share up.")
+
+
 def test_percentages_and_dates_typed_into_forms():
     assert as_percent_bps("12.5") == 1250 and as_percent_bps("33.33 %") == 3333
     assert as_percent_bps("100") == 10_000 and as_percent_bps("0") == 0
