@@ -88,6 +88,13 @@ def test_pay_proposals_migration_keeps_credits_and_revenue_and_guards_the_ledger
         )
         conn.execute(
             text(
+                "INSERT INTO challenges (id, host_id, title, prompt, instructions,"
+                " accepted_kinds, state, production_id, created_at)"
+                " VALUES (3, 1, 'Lighthouse', '', '', 'text', 'open', 1, '2026-01-01')"
+            )
+        )
+        conn.execute(
+            text(
                 "INSERT INTO revenue_entries (production_id, amount_cents, source, received_at)"
                 " VALUES (1, 240000, 'Festival', '2026-03-04 05:06:07')"
             )
@@ -103,6 +110,8 @@ def test_pay_proposals_migration_keeps_credits_and_revenue_and_guards_the_ledger
         assert conn.execute(text("SELECT currency, min_payout_minor FROM productions")).all() == [
             ("USD", 1000)
         ]
+        # Rebuilding `productions` on SQLite (with foreign keys on) would have cut the link.
+        assert conn.execute(text("SELECT production_id FROM challenges")).all() == [(1,)]
         conn.execute(
             text(
                 "INSERT INTO ledger_entries (created_at, txn, production_id, account,"

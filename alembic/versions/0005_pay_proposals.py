@@ -7,6 +7,9 @@ proposals, lines, votes or payouts before, so those are dropped and made anew; t
 (revenue becomes `money_entries` of kind "revenue"). `comments.line_id` goes: proposal comments
 are threaded and live in `proposal_comments`. The ledger refuses UPDATE and DELETE with a
 trigger on both engines (TRUNCATE, which only an operator runs, is left alone).
+`productions` only gains columns (their server defaults stay): on SQLite removing a default
+rebuilds the table, and dropping the old one with foreign keys on would unlink every
+challenge from its production (ON DELETE SET NULL).
 
 Revision ID: 0005
 Revises: 0004
@@ -93,9 +96,6 @@ def upgrade() -> None:
         batch_op.add_column(
             sa.Column("updated_at", hitrec_app.models.types.UTCDateTime(), nullable=True)
         )
-    with op.batch_alter_table("productions", schema=None) as batch_op:
-        for column in ("currency", "pool_mode", "min_payout_minor"):
-            batch_op.alter_column(column, server_default=None)
 
     op.create_table(
         "money_entries",
@@ -430,6 +430,9 @@ def downgrade() -> None:
         "money_entries",
     ):
         op.drop_table(table)  # drops the SQLite triggers with their table
+    # Dropping columns rebuilds `productions` on SQLite, which unlinks the challenges (ON
+    # DELETE SET NULL): put their links back.
+    links = _rows("SELECT id, production_id FROM challenges WHERE production_id IS NOT NULL")
     with op.batch_alter_table("productions", schema=None) as batch_op:
         for column in (
             "updated_at",
@@ -439,6 +442,12 @@ def downgrade() -> None:
             "currency",
         ):
             batch_op.drop_column(column)
+    for link in links:
+        op.execute(
+            sa.text("UPDATE challenges SET production_id = :production_id WHERE id = :id").bindparams(
+                **link
+            )
+        )
 
     op.create_table(
         "pay_proposals",
