@@ -116,6 +116,8 @@ def run(s: Shooter) -> None:
     records = links(anon, challenge, r"/records/\d+") if challenge else []
     remix = pick(records, "Log, answered")  # has sources and is remixed
     own = pick(records, "The keeper's last log")  # submitted by jules, remixed by others
+    productions = links(anon, "/productions", r"/productions/\d+")
+    production = pick(productions, "Lighthouse")
     for name, path in [
         ("home", "/"),
         ("challenges", "/challenges"),
@@ -126,11 +128,15 @@ def run(s: Shooter) -> None:
         ("challenge", challenge),
         ("record", remix),
         ("user-jules", "/u/jules"),
+        ("productions", "/productions"),
+        ("production", production),
     ]:
         s.shot(anon, "anon", name, path)
 
     jules = s.session("jules")
     drafts = links(jules, "/drafts", r"/drafts/\d+")
+    proposals = links(jules, production, r"/proposals/\d+") if production else []
+    proposal = proposals[0][0] if proposals else None
     cid = challenge.rsplit("/", 1)[1] if challenge else None
     for name, path, action in [
         ("home", "/", None),
@@ -145,6 +151,10 @@ def run(s: Shooter) -> None:
         ("profile", "/profile", None),
         ("user-jules", "/u/jules", None),
         ("notifications", "/notifications", None),
+        ("production", production, None),
+        ("proposal", proposal, None),
+        ("proposal-diff", f"{proposal}/diff?from=1&to=2" if proposal else None, None),
+        ("earnings", "/earnings", None),
         ("withdraw-dialog", own, open_dialog("Withdraw record")),
     ]:
         s.shot(jules, "jules", name, path, action)
@@ -152,6 +162,8 @@ def run(s: Shooter) -> None:
     maya = s.session("maya")
     for name, path, action in [
         ("admin-users", "/admin/users", None),
+        ("production-host", production, None),
+        ("proposal-host", proposal, None),
         ("challenge-new", "/challenges/new", None),
         ("challenge-edit", f"{challenge}/edit" if challenge else None, None),
         ("close-dialog", challenge, open_dialog("Close challenge")),
