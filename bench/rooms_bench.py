@@ -1258,6 +1258,7 @@ def old_tree(tree: Path) -> Path:
         )
     for name in (".venv", ".tools"):
         if not (tree / name).exists():
+            (tree / name).unlink(missing_ok=True)  # a link left dangling by another checkout
             (tree / name).symlink_to(ROOT / name)
     return tree
 
